@@ -1,0 +1,50 @@
+//! The open course and the learner's progress, which most commands share.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+
+use crate::course::{Course, Exercise};
+use crate::progress::{Progress, store};
+use crate::ui::palette;
+
+pub struct App {
+    pub course: Course,
+    pub progress: Progress,
+    pub today: NaiveDate,
+}
+
+impl App {
+    /// Opens the course around the current directory and loads its progress.
+    pub fn open() -> Result<App> {
+        let here = std::env::current_dir().context("cannot read the current directory")?;
+        App::open_at(&Course::discover(&here)?)
+    }
+
+    pub fn open_at(root: &Path) -> Result<App> {
+        let course = Course::load(root)?;
+        let today = crate::clock::today();
+        let loaded = store::load(root, today)?;
+        if let Some(warning) = loaded.warning {
+            eprintln!("{} {warning}", palette::warn("warning:"));
+        }
+        Ok(App { course, progress: loaded.progress, today })
+    }
+
+    pub fn save(&self) -> Result<()> {
+        store::save(&self.course.root, &self.progress)
+    }
+
+    /// The exercise named or numbered by `day`, or the current one.
+    pub fn pick(&self, day: Option<&str>) -> Result<Exercise> {
+        match day {
+            Some(query) => self.course.find(query).cloned(),
+            None => Ok(self.current().clone()),
+        }
+    }
+
+    pub fn current(&self) -> &Exercise {
+        &self.course.exercises[self.progress.current_index(&self.course)]
+    }
+}

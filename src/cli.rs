@@ -1,0 +1,80 @@
+//! The command line, as clap derive types. No behaviour lives here.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Learn backend engineering in Rust, one mini-project a day for 30 days.
+///
+/// Run it with no command inside a course to start watch mode: save a file and see which tests
+/// pass. `backlings init` creates a course.
+#[derive(Debug, Parser)]
+#[command(name = "backlings", version, about, long_about = None)]
+pub struct Cli {
+    /// When to use colour: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Watch the course and rerun the day you edit on every save (the default).
+    Watch(WatchArgs),
+    /// Build a day and run its tests once: `backlings run 5`, `backlings run day05_axum`.
+    Run {
+        /// A day number or exercise name; the current day when left out.
+        day: Option<String>,
+    },
+    /// Show the 30 days, what is done, and where you stand in the plan.
+    List {
+        /// Print JSON for tools instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reveal the next hint for a day (the current day when left out).
+    Hint {
+        day: Option<String>,
+        /// Show every hint at once.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Move to the next day not yet done (the current one must pass first).
+    Next,
+    /// Make a day the current one: `backlings go 12`.
+    Go {
+        day: String,
+    },
+    /// Restore a day's starter files; your files are backed up first.
+    Reset {
+        day: String,
+        /// Do not ask for confirmation.
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// Write a fresh course into a new directory.
+    Init {
+        /// Where to create the course.
+        #[arg(default_value = "backlings-course")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct WatchArgs {
+    /// Poll the file system instead of waiting for its events (network drives, WSL's /mnt).
+    #[arg(long)]
+    pub poll: bool,
+    /// Run only when you press `r`.
+    #[arg(long)]
+    pub manual: bool,
+}

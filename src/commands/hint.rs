@@ -1,0 +1,33 @@
+//! `backlings hint [DAY] [--all]`: reveal hints one at a time, remembering how many.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::app::App;
+use crate::ui::palette;
+
+pub fn hint(day: Option<&str>, all: bool) -> Result<ExitCode> {
+    let mut app = App::open()?;
+    let exercise = app.pick(day)?;
+    let available = exercise.hints.len();
+    if available == 0 {
+        println!("`{}` has no hints. Its lesson is `exercises/{}/README.md`.", exercise.name, exercise.name);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let already = app.progress.entry(&exercise.name).hints_shown;
+    let shown = if all {
+        (already..available).fold(already, |_, _| app.progress.reveal_hint(&exercise.name, available))
+    } else {
+        app.progress.reveal_hint(&exercise.name, available)
+    };
+    app.save()?;
+    for (i, text) in exercise.hints.iter().enumerate().take(shown) {
+        let label = format!("Hint {}/{available} for {}:", i + 1, exercise.name);
+        println!("{}\n{}\n", palette::strong(&label), text.trim());
+    }
+    if shown == available && already == available {
+        println!("{}", palette::dim("That was the last hint. The lesson is in the day's README.md."));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,20 @@
+//! `backlings list [--json]`.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::app::App;
+use crate::ui;
+
+pub fn list(json: bool) -> Result<ExitCode> {
+    let app = App::open()?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &ui::list::json(&app)).context("cannot write JSON")?;
+        println!();
+    } else {
+        ui::list::render(&mut out, &app)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

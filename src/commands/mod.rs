@@ -1,0 +1,28 @@
+//! One function per subcommand; `dispatch` picks it.
+
+mod hint;
+mod init;
+mod list;
+mod navigate;
+mod reset;
+mod run;
+mod watch;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::Command;
+
+pub fn dispatch(command: Option<Command>) -> Result<ExitCode> {
+    match command.unwrap_or(Command::Watch(Default::default())) {
+        Command::Watch(args) => watch::watch(&args),
+        Command::Run { day } => run::run(day.as_deref()),
+        Command::List { json } => list::list(json),
+        Command::Hint { day, all } => hint::hint(day.as_deref(), all),
+        Command::Next => navigate::next(),
+        Command::Go { day } => navigate::go(&day),
+        Command::Reset { day, yes } => reset::reset(&day, yes),
+        Command::Init { dir } => init::init(&dir),
+    }
+}

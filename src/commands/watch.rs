@@ -1,0 +1,18 @@
+//! `backlings` / `backlings watch`: rerun the day being edited on every save.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+use crate::cli::WatchArgs;
+
+pub fn watch(_args: &WatchArgs) -> Result<ExitCode> {
+    if !std::io::stdout().is_terminal() {
+        bail!(
+            "watch mode needs a terminal; without one, use `backlings run [DAY]` to test a day \
+             or `backlings grade` to grade a course"
+        );
+    }
+    bail!("watch mode is not available in this build yet; use `backlings run`")
+}

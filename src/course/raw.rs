@@ -1,0 +1,46 @@
+//! A serde mirror of `info.toml`, field for field. Nothing here is validated: see `validate.rs`.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The whole `info.toml` file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCourse {
+    /// The version of this file format. backlings reads version 1.
+    pub format_version: Spanned<u32>,
+    /// The course's title, shown at the top of `list` and in reports.
+    pub title: String,
+    /// Shown once, the first time a learner starts the course.
+    #[serde(default)]
+    pub welcome: String,
+    /// Shown when every exercise passes.
+    #[serde(default)]
+    pub final_message: String,
+    /// The exercises in the order learners take them.
+    #[serde(default)]
+    pub exercises: Vec<RawExercise>,
+}
+
+/// One `[[exercises]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExercise {
+    /// The directory name under `exercises/` (and `solutions/`), which is also the cargo package
+    /// name: lowercase ASCII letters, digits and `_`, starting with a letter, e.g. `day05_axum`.
+    pub name: Spanned<String>,
+    /// The day of the plan, 1 for the first; days run 1..N in the order of the list.
+    pub day: Spanned<u32>,
+    /// A short human title, e.g. "Axum: handlers, extractors, shared state".
+    pub title: String,
+    /// Keywords for the list view and reports.
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// Progressive hints, from a nudge to a near-answer, revealed one at a time.
+    pub hints: Option<Spanned<Vec<String>>>,
+    /// Per-test time limit in seconds; 10 when absent.
+    pub timeout_secs: Option<Spanned<u64>>,
+    /// Set, with the reason, for a day whose starter code is allowed to pass some tests
+    /// (an introductory day); contributors' checks skip the "every test fails as shipped" rule.
+    pub starter_may_pass: Option<String>,
+}

@@ -1,0 +1,225 @@
+//! Turns the raw `info.toml` mirror into a [`Course`], collecting every problem with its position.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::time::Duration;
+
+use super::raw::{RawCourse, RawExercise};
+use super::{Course, DEFAULT_TIMEOUT, Exercise, FORMAT_VERSION};
+
+/// Longest per-test timeout a course may ask for.
+const MAX_TIMEOUT_SECS: u64 = 600;
+
+/// One thing wrong in `info.toml`, at a 1-based line and column when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: Option<(usize, usize)>,
+    pub message: String,
+}
+
+/// Every problem found in one `info.toml`.
+#[derive(Debug, Clone)]
+pub struct CourseError {
+    pub file: String,
+    pub problems: Vec<Problem>,
+}
+
+impl CourseError {
+    pub fn new(problems: Vec<Problem>) -> CourseError {
+        CourseError { file: String::new(), problems }
+    }
+
+    pub fn with_file(mut self, file: &str) -> CourseError {
+        self.file = file.to_string();
+        self
+    }
+
+    fn locate(&self, problem: &Problem) -> String {
+        match problem.line {
+            Some((line, col)) => format!("{}:{line}:{col}: {}", self.file, problem.message),
+            None => format!("{}: {}", self.file, problem.message),
+        }
+    }
+}
+
+impl fmt::Display for CourseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let [only] = self.problems.as_slice() {
+            return f.write_str(&self.locate(only));
+        }
+        write!(f, "`{}` has {} problems:", self.file, self.problems.len())?;
+        for problem in &self.problems {
+            write!(f, "\n  {}", self.locate(problem))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CourseError {}
+
+/// Parses and validates `info.toml` text. The returned course has an empty root.
+pub fn parse(text: &str) -> Result<Course, CourseError> {
+    let raw: RawCourse = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|span| line_col(text, span.start));
+        let message = e.message().trim().to_string();
+        CourseError::new(vec![Problem { line, message }])
+    })?;
+    let mut problems = Vec::new();
+    check_course(&raw, text, &mut problems);
+    let exercises: Vec<Exercise> =
+        raw.exercises.iter().map(|e| check_exercise(e, text, &mut problems)).collect();
+    check_sequence(&raw.exercises, text, &mut problems);
+    if !problems.is_empty() {
+        return Err(CourseError::new(problems));
+    }
+    Ok(Course {
+        root: Default::default(),
+        title: raw.title,
+        welcome: raw.welcome,
+        final_message: raw.final_message,
+        exercises,
+    })
+}
+
+/// Problems for listed exercises whose directory is missing under the course root.
+pub fn missing_directories(course: &Course, text: &str) -> Vec<Problem> {
+    let spans: HashMap<String, Range<usize>> = toml::from_str::<RawCourse>(text)
+        .map(|raw| raw.exercises.into_iter().map(|e| (e.name.get_ref().clone(), e.name.span())))
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut problems = Vec::new();
+    for exercise in &course.exercises {
+        let dir = course.exercise_dir(exercise);
+        if dir.join("Cargo.toml").is_file() {
+            continue;
+        }
+        let what = if dir.is_dir() { "has no `Cargo.toml`" } else { "does not exist" };
+        problems.push(Problem {
+            line: spans.get(&exercise.name).map(|span| line_col(text, span.start)),
+            message: format!(
+                "exercise `{}`: `exercises/{}` {what}; restore it (`backlings reset {}`) or remove the entry",
+                exercise.name, exercise.name, exercise.name
+            ),
+        });
+    }
+    problems
+}
+
+fn check_course(raw: &RawCourse, text: &str, problems: &mut Vec<Problem>) {
+    let version = *raw.format_version.get_ref();
+    if version != FORMAT_VERSION {
+        let advice = if version > FORMAT_VERSION {
+            "this course needs a newer backlings: update it (`cargo install --path .` in a newer checkout)"
+        } else {
+            "set `format_version = 1`"
+        };
+        let at = raw.format_version.span().start;
+        problems.push(problem(text, at, format!("format_version {version} is not supported (this backlings reads {FORMAT_VERSION}); {advice}")));
+    }
+    if raw.title.trim().is_empty() {
+        problems.push(Problem { line: None, message: "the course `title` is empty".into() });
+    }
+    if raw.exercises.is_empty() {
+        problems.push(Problem {
+            line: None,
+            message: "there are no `[[exercises]]`: add at least one".into(),
+        });
+    }
+}
+
+fn check_exercise(raw: &RawExercise, text: &str, problems: &mut Vec<Problem>) -> Exercise {
+    let name = raw.name.get_ref();
+    let at = raw.name.span().start;
+    if !is_valid_name(name) {
+        problems.push(problem(text, at, format!(
+            "exercise name `{name}` is not a valid directory and package name: use lowercase ASCII \
+             letters, digits and `_`, starting with a letter (e.g. `day05_axum`)"
+        )));
+    }
+    if raw.title.trim().is_empty() {
+        problems.push(problem(text, at, format!("exercise `{name}` has an empty `title`")));
+    }
+    let hints = raw.hints.as_ref().map(|h| h.get_ref().clone()).unwrap_or_default();
+    if let Some(empty) = raw.hints.as_ref().filter(|_| hints.iter().any(|h| h.trim().is_empty())) {
+        let at = empty.span().start;
+        problems.push(problem(text, at, format!("exercise `{name}` has an empty hint: write it or remove it")));
+    }
+    let timeout = match &raw.timeout_secs {
+        None => DEFAULT_TIMEOUT,
+        Some(secs) if (1..=MAX_TIMEOUT_SECS).contains(secs.get_ref()) => {
+            Duration::from_secs(*secs.get_ref())
+        }
+        Some(secs) => {
+            problems.push(problem(text, secs.span().start, format!(
+                "exercise `{name}` has `timeout_secs = {}`; use 1 to {MAX_TIMEOUT_SECS}",
+                secs.get_ref()
+            )));
+            DEFAULT_TIMEOUT
+        }
+    };
+    Exercise {
+        name: name.clone(),
+        day: *raw.day.get_ref(),
+        title: raw.title.clone(),
+        topics: raw.topics.clone(),
+        hints,
+        timeout,
+        starter_may_pass: raw.starter_may_pass.clone(),
+    }
+}
+
+/// Names are unique, and days run 1, 2, 3... in list order.
+fn check_sequence(exercises: &[RawExercise], text: &str, problems: &mut Vec<Problem>) {
+    let mut names: HashMap<&str, usize> = HashMap::new();
+    let mut days: HashMap<u32, &str> = HashMap::new();
+    for (index, raw) in exercises.iter().enumerate() {
+        let name = raw.name.get_ref().as_str();
+        let at = raw.name.span().start;
+        if let Some(first) = names.insert(name, at) {
+            let (line, _) = line_col(text, first);
+            problems.push(problem(text, at, format!(
+                "exercise `{name}` is listed twice (first at line {line}); rename or remove one"
+            )));
+        }
+        let day = *raw.day.get_ref();
+        let at_day = raw.day.span().start;
+        if let Some(other) = days.insert(day, name) {
+            problems.push(problem(text, at_day, format!(
+                "day {day} is used twice (`{other}` and `{name}`); days run 1..N in list order"
+            )));
+        } else if day as usize != index + 1 {
+            problems.push(problem(text, at_day, format!(
+                "exercise `{name}` has `day = {day}` but is entry {} of the list; days run 1..N in \
+                 list order, so make it `day = {}`",
+                index + 1,
+                index + 1
+            )));
+        }
+    }
+}
+
+fn problem(text: &str, offset: usize, message: String) -> Problem {
+    Problem { line: Some(line_col(text, offset)), message }
+}
+
+/// A name that works as a directory, a cargo package and a Rust crate name.
+pub fn is_valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name.len() <= 64
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests;

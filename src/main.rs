@@ -1,0 +1,41 @@
+//! backlings: parse the command line, run one command, print the error chain once.
+
+mod app;
+mod cli;
+mod clock;
+mod commands;
+mod course;
+mod embedded;
+mod progress;
+mod runner;
+mod suggest;
+mod ui;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    ui::palette::init(cli.color);
+    match commands::dispatch(cli.command) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("{} {}", ui::palette::bad("error:"), chain(&error));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `outer: inner: innermost`, each cause once.
+fn chain(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}

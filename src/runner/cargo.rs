@@ -1,0 +1,210 @@
+//! Building days with `cargo test --no-run` and reading its JSON messages: the test executables
+//! per package, and the compiler errors.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+use super::libtest::Location;
+use super::process::{self, Cancel, Exit, Limits};
+use super::verdict::Diagnostic;
+
+/// A build that takes longer than this is stuck (a looping build script or proc macro).
+const BUILD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// Cargo's human stderr is kept up to this size for error reports.
+const STDERR_CAP: usize = 256 * 1024;
+
+/// What one `cargo test --no-run` produced, by package directory name.
+#[derive(Debug, Default)]
+pub struct Build {
+    pub exit: Option<Exit>,
+    /// Test executables per package directory name (= exercise name).
+    pub executables: BTreeMap<String, Vec<PathBuf>>,
+    /// Compiler errors per package directory name.
+    pub errors: BTreeMap<String, Vec<Diagnostic>>,
+    /// Cargo's own stderr (its errors when no compiler message explains a failure).
+    pub stderr: String,
+}
+
+/// Options for a build.
+#[derive(Clone, Default)]
+pub struct BuildOptions {
+    pub color: bool,
+    pub cancel: Option<Cancel>,
+    pub target_dir: Option<PathBuf>,
+    /// Called for each compiler artifact finished (for progress bars).
+    pub on_artifact: Option<Arc<dyn Fn(&str) + Send + Sync>>,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+enum Message {
+    CompilerArtifact {
+        manifest_path: PathBuf,
+        target: Target,
+        profile: Profile,
+        executable: Option<PathBuf>,
+    },
+    CompilerMessage {
+        manifest_path: PathBuf,
+        message: RustcMessage,
+    },
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Deserialize)]
+struct Target {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct Profile {
+    test: bool,
+}
+
+#[derive(Deserialize)]
+struct RustcMessage {
+    level: String,
+    message: String,
+    rendered: Option<String>,
+    #[serde(default)]
+    spans: Vec<Span>,
+}
+
+#[derive(Deserialize)]
+struct Span {
+    file_name: String,
+    line_start: u32,
+    column_start: u32,
+    is_primary: bool,
+}
+
+/// The cargo to run: the one that started us when there is one, else `cargo` on PATH.
+pub fn cargo_command() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// Builds the tests of `packages` in the workspace at `root` in one cargo invocation.
+pub fn build_tests(root: &Path, packages: &[&str], options: &BuildOptions) -> Result<Build> {
+    let mut cmd = cargo_command();
+    let format = if options.color { "json-diagnostic-rendered-ansi" } else { "json" };
+    cmd.current_dir(root)
+        .args(["test", "--no-run", "--message-format", format, "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .env("CARGO_TERM_PROGRESS_WHEN", "never");
+    for package in packages {
+        cmd.args(["-p", package]);
+    }
+    if let Some(dir) = &options.target_dir {
+        cmd.arg("--target-dir").arg(dir);
+    }
+    let collected = Arc::new(Mutex::new(Build::default()));
+    let sink = collected.clone();
+    let on_artifact = options.on_artifact.clone();
+    let limits = Limits {
+        timeout: Some(BUILD_TIMEOUT),
+        output_cap: STDERR_CAP,
+        cancel: options.cancel.clone(),
+        on_stdout_line: Some(Arc::new(move |line: &str| {
+            let mut build = sink.lock().unwrap_or_else(|e| e.into_inner());
+            absorb(&mut build, line, on_artifact.as_deref());
+        })),
+    };
+    let outcome = process::run(cmd, &limits)
+        .context("cannot start `cargo`: is Rust installed? (https://rustup.rs)")?;
+    let mut build = std::mem::take(&mut *collected.lock().unwrap_or_else(|e| e.into_inner()));
+    build.exit = Some(outcome.exit);
+    build.stderr = outcome.stderr.text();
+    Ok(build)
+}
+
+fn absorb(build: &mut Build, line: &str, on_artifact: Option<&(dyn Fn(&str) + Send + Sync)>) {
+    let Ok(message) = serde_json::from_str::<Message>(line) else { return };
+    match message {
+        Message::CompilerArtifact { manifest_path, target, profile, executable } => {
+            if let Some(report) = on_artifact {
+                report(&target.name);
+            }
+            if let (true, Some(exe)) = (profile.test, executable) {
+                build.executables.entry(package_dir(&manifest_path)).or_default().push(exe);
+            }
+        }
+        Message::CompilerMessage { manifest_path, message } if message.level == "error" => {
+            let errors = build.errors.entry(package_dir(&manifest_path)).or_default();
+            let new = diagnostic(message);
+            // The library is compiled twice (for its unit tests and for the integration
+            // tests), so the same error arrives twice.
+            if !errors.iter().any(|e| e.rendered == new.rendered) {
+                errors.push(new);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn diagnostic(message: RustcMessage) -> Diagnostic {
+    let location = message.spans.iter().find(|s| s.is_primary).map(|s| Location {
+        file: s.file_name.clone(),
+        line: s.line_start,
+        col: s.column_start,
+    });
+    let rendered = message.rendered.unwrap_or_else(|| format!("error: {}", message.message));
+    Diagnostic { message: message.message, location, rendered }
+}
+
+fn package_dir(manifest_path: &Path) -> String {
+    manifest_path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Cargo's error lines when it failed without a compiler message (a manifest error, a build
+/// script that failed, a missing lock file in offline mode).
+pub fn cargo_failure(stderr: &str) -> Diagnostic {
+    let start = stderr.find("error").unwrap_or(0);
+    let rendered = stderr[start..].trim_end().to_string();
+    let message = rendered.lines().next().unwrap_or("cargo failed").to_string();
+    Diagnostic { message, location: None, rendered }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absorbs_test_executables_and_errors_by_package() {
+        let mut build = Build::default();
+        let lines = [
+            r#"{"reason":"compiler-artifact","manifest_path":"/c/exercises/day01_a/Cargo.toml","target":{"name":"api"},"profile":{"test":true},"executable":"/t/api-1"}"#,
+            r#"{"reason":"compiler-artifact","manifest_path":"/c/exercises/day01_a/Cargo.toml","target":{"name":"day01_a"},"profile":{"test":false},"executable":null}"#,
+            r#"{"reason":"compiler-message","manifest_path":"/c/exercises/day02_b/Cargo.toml","message":{"level":"error","message":"mismatched types","rendered":"error[E0308]: mismatched types","spans":[{"file_name":"exercises/day02_b/src/lib.rs","line_start":3,"column_start":5,"is_primary":true}]}}"#,
+            r#"{"reason":"compiler-message","manifest_path":"/c/exercises/day02_b/Cargo.toml","message":{"level":"warning","message":"unused","rendered":"warning","spans":[]}}"#,
+            r#"{"reason":"build-finished","success":false}"#,
+            r#"{"reason":"compiler-message","manifest_path":"/c/exercises/day02_b/Cargo.toml","message":{"level":"error","message":"mismatched types","rendered":"error[E0308]: mismatched types","spans":[{"file_name":"exercises/day02_b/src/lib.rs","line_start":3,"column_start":5,"is_primary":true}]}}"#,
+            "not json at all",
+        ];
+        for line in lines {
+            absorb(&mut build, line, None);
+        }
+        assert_eq!(build.executables["day01_a"], [PathBuf::from("/t/api-1")]);
+        let errors = &build.errors["day02_b"];
+        assert_eq!(errors.len(), 1);
+        let at = errors[0].location.as_ref().unwrap();
+        assert_eq!((at.file.as_str(), at.line, at.col), ("exercises/day02_b/src/lib.rs", 3, 5));
+    }
+
+    #[test]
+    fn cargo_failures_start_at_the_error() {
+        let d = cargo_failure("   Compiling x\nerror: failed to run custom build command\nmore\n");
+        assert_eq!(d.message, "error: failed to run custom build command");
+        assert!(d.rendered.ends_with("more"));
+    }
+}

@@ -1,0 +1,126 @@
+//! Pure parsing of libtest's plain-text output: test lists, and the result of running one test.
+
+/// A source position from a panic message (`panicked at tests/api.rs:12:5:`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+    pub col: u32,
+}
+
+/// One panic in a test's captured output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Panic {
+    pub thread: String,
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+/// What libtest said about the one test it was asked to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reported {
+    Ok,
+    Failed,
+    Ignored,
+    /// The binary never printed a result line for the test (it exited or crashed mid-test).
+    Silent,
+}
+
+/// The parsed result of `TEST_BINARY --exact NAME`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SingleRun {
+    pub reported: Reported,
+    /// The captured output libtest printed for a failure (the learner's prints and the panics).
+    pub captured: String,
+    pub panics: Vec<Panic>,
+}
+
+impl SingleRun {
+    /// The panic that failed the test: the one on the test's own thread, else the first.
+    pub fn main_panic(&self, test: &str) -> Option<&Panic> {
+        self.panics.iter().find(|p| p.thread == test).or_else(|| self.panics.first())
+    }
+}
+
+/// Test names from `TEST_BINARY --list` (benchmarks are left out).
+pub fn parse_list(text: &str) -> Vec<String> {
+    text.lines().filter_map(|line| line.strip_suffix(": test")).map(str::to_string).collect()
+}
+
+/// Parses the stdout of a test binary asked to run exactly `name`.
+pub fn parse_single(stdout: &str, name: &str) -> SingleRun {
+    let captured = captured_section(stdout, name).unwrap_or_default();
+    SingleRun { reported: reported(stdout, name), panics: parse_panics(&captured), captured }
+}
+
+fn reported(stdout: &str, name: &str) -> Reported {
+    let prefix = format!("test {name} ... ");
+    let Some(verdict) = stdout.lines().find_map(|line| line.strip_prefix(prefix.as_str())) else {
+        return Reported::Silent;
+    };
+    if verdict == "ok" {
+        Reported::Ok
+    } else if verdict.starts_with("ignored") {
+        Reported::Ignored
+    } else {
+        Reported::Failed
+    }
+}
+
+/// The body between `---- NAME stdout ----` and libtest's closing `failures:` list.
+fn captured_section(stdout: &str, name: &str) -> Option<String> {
+    let header = format!("---- {name} stdout ----\n");
+    let start = stdout.find(&header)? + header.len();
+    let body = &stdout[start..];
+    let end = body.rfind("\nfailures:\n").unwrap_or(body.len());
+    Some(body[..end].trim_matches('\n').to_string())
+}
+
+/// Every `thread '...' panicked at FILE:LINE:COL:` block with its message.
+pub fn parse_panics(text: &str) -> Vec<Panic> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut panics = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some((thread, location)) = panic_header(lines[i]) else {
+            i += 1;
+            continue;
+        };
+        let mut message = Vec::new();
+        i += 1;
+        while i < lines.len() && !ends_message(lines[i]) {
+            message.push(lines[i]);
+            i += 1;
+        }
+        let message = message.join("\n").trim_end().to_string();
+        panics.push(Panic { thread, location, message });
+    }
+    panics
+}
+
+/// `thread 'NAME' (TID) panicked at FILE:LINE:COL:` (the TID is printed by newer toolchains).
+fn panic_header(line: &str) -> Option<(String, Option<Location>)> {
+    let rest = line.strip_prefix("thread '")?;
+    let (thread, rest) = rest.split_once('\'')?;
+    let (_, at) = rest.split_once("panicked at ")?;
+    let at = at.strip_suffix(':').unwrap_or(at);
+    Some((thread.to_string(), parse_location(at)))
+}
+
+fn ends_message(line: &str) -> bool {
+    line.starts_with("note: run with `RUST_BACKTRACE")
+        || line.starts_with("stack backtrace:")
+        || panic_header(line).is_some()
+}
+
+/// `src/lib.rs:4:77` into its parts; `None` when it is not that shape.
+pub fn parse_location(text: &str) -> Option<Location> {
+    let mut parts = text.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let file = parts.next()?.to_string();
+    Some(Location { file, line, col })
+}
+
+#[cfg(test)]
+mod tests;

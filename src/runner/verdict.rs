@@ -1,0 +1,74 @@
+//! What a run found: per-test results, or why there were none.
+
+use std::time::Duration;
+
+use super::libtest::Location;
+
+/// How one test ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Passed,
+    Failed,
+    TimedOut(Duration),
+    Ignored,
+}
+
+/// One test's result.
+#[derive(Debug, Clone)]
+pub struct TestResult {
+    /// The test's path inside its binary, e.g. `rejects_a_duplicate_email`.
+    pub name: String,
+    pub status: Status,
+    /// One-paragraph reason for a failure: the assertion, the panic, the timeout.
+    pub message: String,
+    /// Where the failing panic happened, when libtest said.
+    pub location: Option<Location>,
+    /// What the test printed (the learner's output and panics), capped.
+    pub output: String,
+    pub duration: Duration,
+}
+
+impl TestResult {
+    pub fn passed(&self) -> bool {
+        self.status == Status::Passed
+    }
+}
+
+/// A compiler error (or cargo's own failure) that stopped the build.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub message: String,
+    /// Relative to the course root, as cargo prints it.
+    pub location: Option<Location>,
+    /// rustc's full rendering, with colour codes when colour was asked for.
+    pub rendered: String,
+}
+
+/// The verdict on one exercise.
+#[derive(Debug, Clone)]
+pub enum Verdict {
+    /// It did not build; nothing ran.
+    CompileError(Vec<Diagnostic>),
+    /// It built and its tests ran.
+    Tested(Vec<TestResult>),
+}
+
+impl Verdict {
+    /// (passing, counted) where ignored tests are not counted.
+    pub fn score(&self) -> (usize, usize) {
+        match self {
+            Verdict::CompileError(_) => (0, 0),
+            Verdict::Tested(tests) => {
+                let counted = tests.iter().filter(|t| t.status != Status::Ignored);
+                let total = counted.clone().count();
+                (counted.filter(|t| t.passed()).count(), total)
+            }
+        }
+    }
+
+    /// Done means it built, has at least one test, and every counted test passed.
+    pub fn all_passed(&self) -> bool {
+        let (passed, total) = self.score();
+        matches!(self, Verdict::Tested(_)) && total > 0 && passed == total
+    }
+}

@@ -1,0 +1,51 @@
+//! "Did you mean ...?" for names typed by a person.
+
+/// The candidate closest to `typed` by edit distance, if it is close enough to be a typo.
+pub fn closest<'a>(typed: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (typed.chars().count() / 3).max(2);
+    candidates
+        .map(|c| (distance(typed, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb)).min(above + 1).min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_names_only() {
+        let names = ["day05_axum", "day06_todo_rest", "day07_middleware"];
+        for (typed, expected) in [
+            ("day05_axun", Some("day05_axum")),
+            ("day7_middleware", Some("day07_middleware")),
+            ("weather", None),
+        ] {
+            assert_eq!(closest(typed, names.iter().copied()), expected, "{typed}");
+        }
+    }
+
+    #[test]
+    fn distance_is_levenshtein() {
+        for (a, b, d) in [("", "", 0), ("abc", "abc", 0), ("kitten", "sitting", 3), ("", "ab", 2)] {
+            assert_eq!(distance(a, b), d, "{a} {b}");
+        }
+    }
+}
