@@ -22,8 +22,12 @@ fn main() {
     for file in &files {
         let relative = file.to_string_lossy().replace('\\', "/");
         let absolute = root.join(file);
-        writeln!(code, "    ({relative:?}, include_bytes!({:?})),", absolute.display().to_string())
-            .expect("writing to a String");
+        writeln!(
+            code,
+            "    ({relative:?}, include_bytes!({:?})),",
+            absolute.display().to_string()
+        )
+        .expect("writing to a String");
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets this"));
@@ -32,7 +36,9 @@ fn main() {
 
 /// Every file under `dir`, skipping build output and hidden files (editor swap files, .git).
 fn collect(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(root.join(dir)) else { return };
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();

@@ -29,7 +29,15 @@ impl App {
         if let Some(warning) = loaded.warning {
             eprintln!("{} {warning}", palette::warn("warning:"));
         }
-        Ok(App { course, progress: loaded.progress, today })
+        let mut app = App {
+            course,
+            progress: loaded.progress,
+            today,
+        };
+        // Pin the current day, so passing it does not silently move the learner on.
+        let current = app.current().name.clone();
+        app.progress.set_current(&current);
+        Ok(app)
     }
 
     pub fn save(&self) -> Result<()> {

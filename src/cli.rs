@@ -51,9 +51,7 @@ pub enum Command {
     /// Move to the next day not yet done (the current one must pass first).
     Next,
     /// Make a day the current one: `backlings go 12`.
-    Go {
-        day: String,
-    },
+    Go { day: String },
     /// Restore a day's starter files; your files are backed up first.
     Reset {
         day: String,

@@ -14,13 +14,19 @@ pub fn files() -> &'static [(&'static str, &'static [u8])] {
 }
 
 pub fn get(path: &str) -> Option<&'static [u8]> {
-    files().iter().find(|(p, _)| *p == path).map(|(_, bytes)| *bytes)
+    files()
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, bytes)| *bytes)
 }
 
 /// The embedded files under `prefix/` (e.g. `exercises/day01_hello_tcp`).
 pub fn under(prefix: &str) -> impl Iterator<Item = (&'static str, &'static [u8])> + '_ {
     let dir = format!("{}/", prefix.trim_end_matches('/'));
-    files().iter().filter(move |(p, _)| p.starts_with(&dir)).copied()
+    files()
+        .iter()
+        .filter(move |(p, _)| p.starts_with(&dir))
+        .copied()
 }
 
 /// Whether the course at `root` is the embedded one (same `info.toml`), so its shipped starter
@@ -54,11 +60,19 @@ pub fn write_file(root: &Path, relative: &str, bytes: &[u8]) -> Result<()> {
 pub fn learner_manifest() -> Result<String> {
     let text = get("Cargo.toml").context("this backlings was built without a course")?;
     let text = std::str::from_utf8(text).context("the embedded Cargo.toml is not UTF-8")?;
-    let shipped: toml::Table = text.parse().context("the embedded Cargo.toml does not parse")?;
+    let shipped: toml::Table = text
+        .parse()
+        .context("the embedded Cargo.toml does not parse")?;
     let mut workspace = toml::Table::new();
     workspace.insert("resolver".into(), "3".into());
-    workspace.insert("members".into(), toml::Value::Array(vec!["exercises/*".into()]));
-    workspace.insert("exclude".into(), toml::Value::Array(vec!["solutions".into()]));
+    workspace.insert(
+        "members".into(),
+        toml::Value::Array(vec!["exercises/*".into()]),
+    );
+    workspace.insert(
+        "exclude".into(),
+        toml::Value::Array(vec!["solutions".into()]),
+    );
     if let Some(deps) = shipped.get("workspace").and_then(|w| w.get("dependencies")) {
         workspace.insert("dependencies".into(), deps.clone());
     }

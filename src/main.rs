@@ -10,6 +10,7 @@ mod progress;
 mod runner;
 mod suggest;
 mod ui;
+mod watch;
 
 use std::process::ExitCode;
 

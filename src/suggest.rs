@@ -19,7 +19,9 @@ fn distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != *cb)).min(above + 1).min(row[j] + 1);
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(above + 1)
+                .min(row[j] + 1);
             diagonal = above;
         }
     }
@@ -44,7 +46,12 @@ mod tests {
 
     #[test]
     fn distance_is_levenshtein() {
-        for (a, b, d) in [("", "", 0), ("abc", "abc", 0), ("kitten", "sitting", 3), ("", "ab", 2)] {
+        for (a, b, d) in [
+            ("", "", 0),
+            ("abc", "abc", 0),
+            ("kitten", "sitting", 3),
+            ("", "ab", 2),
+        ] {
             assert_eq!(distance(a, b), d, "{a} {b}");
         }
     }

@@ -10,7 +10,10 @@ fn a_passing_day_shows_every_test_and_exits_zero() {
     let run = course.run(&["run", "1"]);
     run.expect_code(0);
     let stdout = run.stdout();
-    assert!(stdout.contains("  ✓ answers_42\n  ✓ answers_consistently\n"), "{stdout}");
+    assert!(
+        stdout.contains("  ✓ answers_42\n  ✓ answers_consistently\n"),
+        "{stdout}"
+    );
     assert!(stdout.contains("day01_pass: 2/2 tests passing"), "{stdout}");
     assert!(stdout.contains("Day 1 done!"), "{stdout}");
 }
@@ -24,7 +27,10 @@ fn a_compile_error_is_a_verdict_with_each_location_once() {
     let line = "exercises/day02_compile_error/src/lib.rs:1:26: error: mismatched types";
     assert_eq!(stdout.matches(line).count(), 1, "{stdout}");
     assert!(stdout.contains("expected `u32`, found `&str`"), "{stdout}");
-    assert!(stdout.contains("day02_compile_error: does not compile (1 error)"), "{stdout}");
+    assert!(
+        stdout.contains("day02_compile_error: does not compile (1 error)"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -33,11 +39,20 @@ fn failing_tests_are_counted_and_the_first_failure_is_shown_in_full() {
     let run = course.run(&["run", "3"]);
     run.expect_code(1);
     let stdout = run.stdout();
-    assert!(stdout.contains("  ✓ adds\n  ✗ multiplies\n  ✗ subtracts\n"), "{stdout}");
+    assert!(
+        stdout.contains("  ✓ adds\n  ✗ multiplies\n  ✗ subtracts\n"),
+        "{stdout}"
+    );
     assert!(stdout.contains("First failure: multiplies"), "{stdout}");
-    assert!(stdout.contains("at exercises/day03_failing/src/lib.rs:3:"), "{stdout}");
+    assert!(
+        stdout.contains("at exercises/day03_failing/src/lib.rs:3:"),
+        "{stdout}"
+    );
     assert!(stdout.contains("not yet implemented: multiply"), "{stdout}");
-    assert!(stdout.contains("day03_failing: 1/3 tests passing"), "{stdout}");
+    assert!(
+        stdout.contains("day03_failing: 1/3 tests passing"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -46,7 +61,10 @@ fn a_hanging_test_times_out_and_the_others_still_report() {
     let run = course.run(&["run", "4"]);
     run.expect_code(1);
     let stdout = run.stdout();
-    assert!(stdout.contains("⏱ never_returns  timed out after 2 s"), "{stdout}");
+    assert!(
+        stdout.contains("⏱ never_returns  timed out after 2 s"),
+        "{stdout}"
+    );
     assert!(stdout.contains("✓ quick"), "{stdout}");
     assert!(stdout.contains("day04_hang: 1/2 tests passing"), "{stdout}");
 }
@@ -59,16 +77,30 @@ fn a_flood_of_output_is_cut_and_the_panic_still_found() {
     let stdout = run.stdout();
     assert!(stdout.contains("the end of the flood"), "{stdout}");
     assert!(stdout.contains("lines not shown"), "{stdout}");
-    assert!(stdout.len() < 20_000, "the verdict should stay short, got {} bytes", stdout.len());
-    assert!(stdout.contains("day05_flood: 1/2 tests passing"), "{stdout}");
+    assert!(
+        stdout.len() < 20_000,
+        "the verdict should stay short, got {} bytes",
+        stdout.len()
+    );
+    assert!(
+        stdout.contains("day05_flood: 1/2 tests passing"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn a_child_process_started_by_a_test_does_not_outlive_it() {
     let course = Course::fixture("mini");
     course.run(&["run", "6"]).expect_code(0);
-    let pid: i32 = course.read("exercises/day06_orphan/orphan.pid").trim().parse().unwrap();
-    assert!(!alive(pid), "the test's `sleep 300` (pid {pid}) is still running");
+    let pid: i32 = course
+        .read("exercises/day06_orphan/orphan.pid")
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        !alive(pid),
+        "the test's `sleep 300` (pid {pid}) is still running"
+    );
 }
 
 #[test]
@@ -83,12 +115,27 @@ fn without_a_day_it_runs_the_current_one() {
 fn colour_only_when_asked_or_on_a_terminal() {
     let course = Course::fixture("mini");
     let plain = course.run(&["run", "1"]);
-    assert!(!plain.stdout().contains('\x1b'), "no ANSI codes when stdout is a pipe");
+    assert!(
+        !plain.stdout().contains('\x1b'),
+        "no ANSI codes when stdout is a pipe"
+    );
     let forced = course.run(&["--color", "always", "run", "1"]);
-    assert!(forced.stdout().contains("\x1b["), "--color always colours: {}", forced.stdout());
+    assert!(
+        forced.stdout().contains("\x1b["),
+        "--color always colours: {}",
+        forced.stdout()
+    );
     let mut cmd = common::backlings(course.path());
-    let out = cmd.args(["run", "1"]).env("CLICOLOR_FORCE", "1").env("NO_COLOR", "1").output().unwrap();
-    assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'), "NO_COLOR wins over CLICOLOR_FORCE");
+    let out = cmd
+        .args(["run", "1"])
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains('\x1b'),
+        "NO_COLOR wins over CLICOLOR_FORCE"
+    );
 }
 
 #[test]
@@ -101,5 +148,8 @@ fn an_unknown_day_suggests_the_nearest_name() {
         "error: there is no exercise `day3_failing`: did you mean `day03_failing`?\n"
     );
     let run = course.run(&["run", "9"]);
-    assert_eq!(run.stderr(), "error: there is no day 9: this course has days 1 to 6\n");
+    assert_eq!(
+        run.stderr(),
+        "error: there is no day 9: this course has days 1 to 6\n"
+    );
 }

@@ -12,12 +12,17 @@ pub fn hint(day: Option<&str>, all: bool) -> Result<ExitCode> {
     let exercise = app.pick(day)?;
     let available = exercise.hints.len();
     if available == 0 {
-        println!("`{}` has no hints. Its lesson is `exercises/{}/README.md`.", exercise.name, exercise.name);
+        println!(
+            "`{}` has no hints. Its lesson is `exercises/{}/README.md`.",
+            exercise.name, exercise.name
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let already = app.progress.entry(&exercise.name).hints_shown;
     let shown = if all {
-        (already..available).fold(already, |_, _| app.progress.reveal_hint(&exercise.name, available))
+        (already..available).fold(already, |_, _| {
+            app.progress.reveal_hint(&exercise.name, available)
+        })
     } else {
         app.progress.reveal_hint(&exercise.name, available)
     };
@@ -27,7 +32,10 @@ pub fn hint(day: Option<&str>, all: bool) -> Result<ExitCode> {
         println!("{}\n{}\n", palette::strong(&label), text.trim());
     }
     if shown == available && already == available {
-        println!("{}", palette::dim("That was the last hint. The lesson is in the day's README.md."));
+        println!(
+            "{}",
+            palette::dim("That was the last hint. The lesson is in the day's README.md.")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

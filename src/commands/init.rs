@@ -35,7 +35,11 @@ pub fn init(dir: &Path) -> Result<ExitCode> {
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
     write_course(dir)?;
-    println!("{} a new course in `{}`.", palette::good("Created"), dir.display());
+    println!(
+        "{} a new course in `{}`.",
+        palette::good("Created"),
+        dir.display()
+    );
     println!("Start with:\n\n    cd {}\n    backlings\n", dir.display());
     Ok(ExitCode::SUCCESS)
 }

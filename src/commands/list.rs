@@ -11,7 +11,8 @@ pub fn list(json: bool) -> Result<ExitCode> {
     let app = App::open()?;
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, &ui::list::json(&app)).context("cannot write JSON")?;
+        serde_json::to_writer_pretty(&mut out, &ui::list::json(&app))
+            .context("cannot write JSON")?;
         println!();
     } else {
         ui::list::render(&mut out, &app)?;

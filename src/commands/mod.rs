@@ -4,7 +4,7 @@ mod hint;
 mod init;
 mod list;
 mod navigate;
-mod reset;
+pub mod reset;
 mod run;
 mod watch;
 

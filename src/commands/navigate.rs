@@ -40,8 +40,17 @@ pub fn go(day: &str) -> Result<ExitCode> {
 }
 
 fn announce(app: &App, name: &str) {
-    let Some(exercise) = app.course.exercises.iter().find(|e| e.name == name) else { return };
-    println!("{} {}", palette::strong(&format!("Day {}:", exercise.day)), exercise.title);
+    let Some(exercise) = app.course.exercises.iter().find(|e| e.name == name) else {
+        return;
+    };
+    println!(
+        "{} {}",
+        palette::strong(&format!("Day {}:", exercise.day)),
+        exercise.title
+    );
     let lesson = app.course.exercise_dir(exercise).join("README.md");
-    println!("The lesson: {}", palette::link(&lesson, &format!("exercises/{name}/README.md")));
+    println!(
+        "The lesson: {}",
+        palette::link(&lesson, &format!("exercises/{name}/README.md"))
+    );
 }

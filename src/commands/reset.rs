@@ -30,15 +30,25 @@ pub fn reset(day: &str, yes: bool) -> Result<ExitCode> {
         Some(path) => println!("Your files were saved to `{}`.", path.display()),
         None => println!("There were no files to back up."),
     }
-    println!("{} `{}` is back to its starter files.", palette::good("Reset:"), exercise.name);
+    println!(
+        "{} `{}` is back to its starter files.",
+        palette::good("Reset:"),
+        exercise.name
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 fn confirm(exercise: &Exercise) -> Result<bool> {
     if !std::io::stdin().is_terminal() {
-        bail!("`reset` asks for confirmation on a terminal; pass `--yes` to reset `{}` without asking", exercise.name);
+        bail!(
+            "`reset` asks for confirmation on a terminal; pass `--yes` to reset `{}` without asking",
+            exercise.name
+        );
     }
-    print!("Reset `{}` to its starter files? Your files are backed up first. [y/N] ", exercise.name);
+    print!(
+        "Reset `{}` to its starter files? Your files are backed up first. [y/N] ",
+        exercise.name
+    );
     std::io::stdout().flush()?;
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
@@ -52,8 +62,12 @@ pub fn reset_exercise(course: &Course, exercise: &Exercise) -> Result<Option<Pat
     let prefix = format!("exercises/{}", exercise.name);
     if embedded::is_embedded_course(&course.root) {
         if dir.exists() {
-            std::fs::remove_dir_all(&dir)
-                .with_context(|| format!("cannot clear `{}` (your files are in the backup)", dir.display()))?;
+            std::fs::remove_dir_all(&dir).with_context(|| {
+                format!(
+                    "cannot clear `{}` (your files are in the backup)",
+                    dir.display()
+                )
+            })?;
         }
         embedded::write_under(&course.root, &prefix)?;
     } else {
@@ -69,7 +83,10 @@ fn back_up(course: &Course, exercise: &Exercise) -> Result<Option<PathBuf>> {
         return Ok(None);
     }
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-    let base = course.root.join(BACKUP_DIR).join(format!("{}-{stamp}", exercise.name));
+    let base = course
+        .root
+        .join(BACKUP_DIR)
+        .join(format!("{}-{stamp}", exercise.name));
     let mut target = base.clone();
     let mut n = 2;
     while target.exists() {
@@ -82,14 +99,17 @@ fn back_up(course: &Course, exercise: &Exercise) -> Result<Option<PathBuf>> {
 
 pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to).with_context(|| format!("cannot create `{}`", to.display()))?;
-    let entries = std::fs::read_dir(from).with_context(|| format!("cannot read `{}`", from.display()))?;
+    let entries =
+        std::fs::read_dir(from).with_context(|| format!("cannot read `{}`", from.display()))?;
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot read `{}`", from.display()))?;
         let (source, name) = (entry.path(), entry.file_name());
         if name == "target" {
             continue;
         }
-        let kind = entry.file_type().with_context(|| format!("cannot read `{}`", source.display()))?;
+        let kind = entry
+            .file_type()
+            .with_context(|| format!("cannot read `{}`", source.display()))?;
         if kind.is_dir() {
             copy_tree(&source, &to.join(&name))?;
         } else if kind.is_file() {
@@ -102,8 +122,12 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 
 fn restore_from_git(root: &Path, prefix: &str) -> Result<()> {
     let mut cmd = Command::new("git");
-    cmd.current_dir(root).args(["checkout", "HEAD", "--", prefix]);
-    let limits = Limits { output_cap: 64 * 1024, ..Limits::default() };
+    cmd.current_dir(root)
+        .args(["checkout", "HEAD", "--", prefix]);
+    let limits = Limits {
+        output_cap: 64 * 1024,
+        ..Limits::default()
+    };
     let out = process::run(cmd, &limits);
     match out {
         Ok(out) if out.exit == Exit::Code(0) => Ok(()),

@@ -17,32 +17,56 @@ pub fn run(day: Option<&str>) -> Result<ExitCode> {
     let spinner = indicatif::ProgressBar::new_spinner()
         .with_message(format!("building and testing {}", exercise.name));
     spinner.enable_steady_tick(Duration::from_millis(100));
-    let options = RunOptions { color: palette::enabled(), ..RunOptions::default() };
+    let options = RunOptions {
+        color: palette::enabled(),
+        ..RunOptions::default()
+    };
     let verdict = runner::run_exercise(&app.course, &exercise, &options);
     spinner.finish_and_clear();
     let verdict = verdict?;
     let mut out = std::io::stdout().lock();
     ui::verdict::render(&mut out, &app.course, &exercise, &verdict)?;
     record(&mut app, &exercise, &verdict, &mut out)?;
-    Ok(if verdict.all_passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if verdict.all_passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// Saves the run in the progress file and tells the learner what a pass unlocks.
-pub fn record(app: &mut App, exercise: &Exercise, verdict: &Verdict, out: &mut impl Write) -> Result<()> {
+pub fn record(
+    app: &mut App,
+    exercise: &Exercise,
+    verdict: &Verdict,
+    out: &mut impl Write,
+) -> Result<()> {
     let (passed, total) = verdict.score();
-    let newly_done = app.progress.record_run(&exercise.name, passed, total, app.today);
+    let newly_done = app
+        .progress
+        .record_run(&exercise.name, passed, total, app.today);
     app.save()?;
     if !verdict.all_passed() {
         return Ok(());
     }
     if newly_done {
-        writeln!(out, "{}", palette::good(&format!("Day {} done!", exercise.day)))?;
+        writeln!(
+            out,
+            "{}",
+            palette::good(&format!("Day {} done!", exercise.day))
+        )?;
     }
     if let Some(path) = crate::commands::reset::reveal_solution(&app.course, exercise)? {
-        writeln!(out, "Compare with the solution: {}", palette::link(&path, &path.display().to_string()))?;
+        writeln!(
+            out,
+            "Compare with the solution: {}",
+            palette::link(&path, &path.display().to_string())
+        )?;
     }
     match app.progress.next_pending(&app.course) {
-        Some(_) if app.current().name == exercise.name => writeln!(out, "Run `backlings next` to move on.")?,
+        Some(_) if app.current().name == exercise.name => {
+            writeln!(out, "Run `backlings next` to move on.")?
+        }
         Some(_) => {}
         None => writeln!(out, "\n{}", app.course.final_message.trim())?,
     }

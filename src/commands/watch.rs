@@ -5,14 +5,16 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
+use crate::app::App;
 use crate::cli::WatchArgs;
 
-pub fn watch(_args: &WatchArgs) -> Result<ExitCode> {
-    if !std::io::stdout().is_terminal() {
+pub fn watch(args: &WatchArgs) -> Result<ExitCode> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!(
             "watch mode needs a terminal; without one, use `backlings run [DAY]` to test a day \
              or `backlings grade` to grade a course"
         );
     }
-    bail!("watch mode is not available in this build yet; use `backlings run`")
+    let app = App::open()?;
+    crate::watch::run(app, args)
 }

@@ -76,10 +76,6 @@ impl Course {
         self.root.join("solutions").join(&exercise.name)
     }
 
-    pub fn manifest(&self) -> PathBuf {
-        self.root.join("Cargo.toml")
-    }
-
     /// Finds an exercise by name or day number; the error suggests the closest name.
     pub fn find(&self, query: &str) -> Result<&Exercise> {
         if let Ok(day) = query.parse::<u32>() {
@@ -88,7 +84,10 @@ impl Course {
                 .iter()
                 .find(|e| e.day == day)
                 .with_context(|| {
-                    format!("there is no day {day}: this course has days 1 to {}", self.exercises.len())
+                    format!(
+                        "there is no day {day}: this course has days 1 to {}",
+                        self.exercises.len()
+                    )
                 });
         }
         if let Some(found) = self.exercises.iter().find(|e| e.name == query) {

@@ -27,7 +27,10 @@ pub struct CourseError {
 
 impl CourseError {
     pub fn new(problems: Vec<Problem>) -> CourseError {
-        CourseError { file: String::new(), problems }
+        CourseError {
+            file: String::new(),
+            problems,
+        }
     }
 
     pub fn with_file(mut self, file: &str) -> CourseError {
@@ -67,8 +70,11 @@ pub fn parse(text: &str) -> Result<Course, CourseError> {
     })?;
     let mut problems = Vec::new();
     check_course(&raw, text, &mut problems);
-    let exercises: Vec<Exercise> =
-        raw.exercises.iter().map(|e| check_exercise(e, text, &mut problems)).collect();
+    let exercises: Vec<Exercise> = raw
+        .exercises
+        .iter()
+        .map(|e| check_exercise(e, text, &mut problems))
+        .collect();
     check_sequence(&raw.exercises, text, &mut problems);
     if !problems.is_empty() {
         return Err(CourseError::new(problems));
@@ -85,7 +91,11 @@ pub fn parse(text: &str) -> Result<Course, CourseError> {
 /// Problems for listed exercises whose directory is missing under the course root.
 pub fn missing_directories(course: &Course, text: &str) -> Vec<Problem> {
     let spans: HashMap<String, Range<usize>> = toml::from_str::<RawCourse>(text)
-        .map(|raw| raw.exercises.into_iter().map(|e| (e.name.get_ref().clone(), e.name.span())))
+        .map(|raw| {
+            raw.exercises
+                .into_iter()
+                .map(|e| (e.name.get_ref().clone(), e.name.span()))
+        })
         .into_iter()
         .flatten()
         .collect();
@@ -95,7 +105,11 @@ pub fn missing_directories(course: &Course, text: &str) -> Vec<Problem> {
         if dir.join("Cargo.toml").is_file() {
             continue;
         }
-        let what = if dir.is_dir() { "has no `Cargo.toml`" } else { "does not exist" };
+        let what = if dir.is_dir() {
+            "has no `Cargo.toml`"
+        } else {
+            "does not exist"
+        };
         problems.push(Problem {
             line: spans.get(&exercise.name).map(|span| line_col(text, span.start)),
             message: format!(
@@ -119,7 +133,10 @@ fn check_course(raw: &RawCourse, text: &str, problems: &mut Vec<Problem>) {
         problems.push(problem(text, at, format!("format_version {version} is not supported (this backlings reads {FORMAT_VERSION}); {advice}")));
     }
     if raw.title.trim().is_empty() {
-        problems.push(Problem { line: None, message: "the course `title` is empty".into() });
+        problems.push(Problem {
+            line: None,
+            message: "the course `title` is empty".into(),
+        });
     }
     if raw.exercises.is_empty() {
         problems.push(Problem {
@@ -139,12 +156,28 @@ fn check_exercise(raw: &RawExercise, text: &str, problems: &mut Vec<Problem>) ->
         )));
     }
     if raw.title.trim().is_empty() {
-        problems.push(problem(text, at, format!("exercise `{name}` has an empty `title`")));
+        problems.push(problem(
+            text,
+            at,
+            format!("exercise `{name}` has an empty `title`"),
+        ));
     }
-    let hints = raw.hints.as_ref().map(|h| h.get_ref().clone()).unwrap_or_default();
-    if let Some(empty) = raw.hints.as_ref().filter(|_| hints.iter().any(|h| h.trim().is_empty())) {
+    let hints = raw
+        .hints
+        .as_ref()
+        .map(|h| h.get_ref().clone())
+        .unwrap_or_default();
+    if let Some(empty) = raw
+        .hints
+        .as_ref()
+        .filter(|_| hints.iter().any(|h| h.trim().is_empty()))
+    {
         let at = empty.span().start;
-        problems.push(problem(text, at, format!("exercise `{name}` has an empty hint: write it or remove it")));
+        problems.push(problem(
+            text,
+            at,
+            format!("exercise `{name}` has an empty hint: write it or remove it"),
+        ));
     }
     let timeout = match &raw.timeout_secs {
         None => DEFAULT_TIMEOUT,
@@ -152,10 +185,14 @@ fn check_exercise(raw: &RawExercise, text: &str, problems: &mut Vec<Problem>) ->
             Duration::from_secs(*secs.get_ref())
         }
         Some(secs) => {
-            problems.push(problem(text, secs.span().start, format!(
-                "exercise `{name}` has `timeout_secs = {}`; use 1 to {MAX_TIMEOUT_SECS}",
-                secs.get_ref()
-            )));
+            problems.push(problem(
+                text,
+                secs.span().start,
+                format!(
+                    "exercise `{name}` has `timeout_secs = {}`; use 1 to {MAX_TIMEOUT_SECS}",
+                    secs.get_ref()
+                ),
+            ));
             DEFAULT_TIMEOUT
         }
     };
@@ -179,16 +216,24 @@ fn check_sequence(exercises: &[RawExercise], text: &str, problems: &mut Vec<Prob
         let at = raw.name.span().start;
         if let Some(first) = names.insert(name, at) {
             let (line, _) = line_col(text, first);
-            problems.push(problem(text, at, format!(
-                "exercise `{name}` is listed twice (first at line {line}); rename or remove one"
-            )));
+            problems.push(problem(
+                text,
+                at,
+                format!(
+                    "exercise `{name}` is listed twice (first at line {line}); rename or remove one"
+                ),
+            ));
         }
         let day = *raw.day.get_ref();
         let at_day = raw.day.span().start;
         if let Some(other) = days.insert(day, name) {
-            problems.push(problem(text, at_day, format!(
-                "day {day} is used twice (`{other}` and `{name}`); days run 1..N in list order"
-            )));
+            problems.push(problem(
+                text,
+                at_day,
+                format!(
+                    "day {day} is used twice (`{other}` and `{name}`); days run 1..N in list order"
+                ),
+            ));
         } else if day as usize != index + 1 {
             problems.push(problem(text, at_day, format!(
                 "exercise `{name}` has `day = {day}` but is entry {} of the list; days run 1..N in \
@@ -201,7 +246,10 @@ fn check_sequence(exercises: &[RawExercise], text: &str, problems: &mut Vec<Prob
 }
 
 fn problem(text: &str, offset: usize, message: String) -> Problem {
-    Problem { line: Some(line_col(text, offset)), message }
+    Problem {
+        line: Some(line_col(text, offset)),
+        message,
+    }
 }
 
 /// A name that works as a directory, a cargo package and a Rust crate name.

@@ -57,7 +57,11 @@ pub enum DayState {
 
 impl Progress {
     pub fn new(today: NaiveDate) -> Progress {
-        Progress { format_version: PROGRESS_VERSION, started_on: Some(today), ..Progress::default() }
+        Progress {
+            format_version: PROGRESS_VERSION,
+            started_on: Some(today),
+            ..Progress::default()
+        }
     }
 
     pub fn entry(&self, name: &str) -> ExerciseProgress {
@@ -65,13 +69,18 @@ impl Progress {
     }
 
     pub fn is_done(&self, name: &str) -> bool {
-        self.exercises.get(name).is_some_and(|e| e.done_on.is_some())
+        self.exercises
+            .get(name)
+            .is_some_and(|e| e.done_on.is_some())
     }
 
     /// The current exercise's index: the remembered one if it still exists, else the first
     /// not done (or the last, when all are done).
     pub fn current_index(&self, course: &Course) -> usize {
-        let remembered = self.current.as_deref().and_then(|name| course.index_of(name));
+        let remembered = self
+            .current
+            .as_deref()
+            .and_then(|name| course.index_of(name));
         remembered
             .or_else(|| course.exercises.iter().position(|e| !self.is_done(&e.name)))
             .unwrap_or(course.exercises.len().saturating_sub(1))
@@ -89,7 +98,13 @@ impl Progress {
 
     /// Records a run; the first all-passing run marks the day done on `today`.
     /// Returns true when this run completed the day for the first time.
-    pub fn record_run(&mut self, name: &str, passed: usize, total: usize, today: NaiveDate) -> bool {
+    pub fn record_run(
+        &mut self,
+        name: &str,
+        passed: usize,
+        total: usize,
+        today: NaiveDate,
+    ) -> bool {
         let entry = self.exercises.entry(name.to_string()).or_default();
         entry.last_run = Some(LastRun { passed, total });
         let newly_done = total > 0 && passed == total && entry.done_on.is_none();
@@ -103,7 +118,9 @@ impl Progress {
     pub fn next_pending(&self, course: &Course) -> Option<usize> {
         let n = course.exercises.len();
         let from = self.current_index(course);
-        (1..=n).map(|step| (from + step) % n).find(|&i| !self.is_done(&course.exercises[i].name))
+        (1..=n)
+            .map(|step| (from + step) % n)
+            .find(|&i| !self.is_done(&course.exercises[i].name))
     }
 
     pub fn set_current(&mut self, name: &str) {
@@ -127,15 +144,25 @@ impl Progress {
 
     /// Days of the course done.
     pub fn done_count(&self, course: &Course) -> usize {
-        course.exercises.iter().filter(|e| self.is_done(&e.name)).count()
+        course
+            .exercises
+            .iter()
+            .filter(|e| self.is_done(&e.name))
+            .count()
     }
 
     /// Consecutive calendar days, ending today or yesterday, on each of which a day was done.
     pub fn streak(&self, today: NaiveDate) -> usize {
         let dates: std::collections::BTreeSet<NaiveDate> =
             self.exercises.values().filter_map(|e| e.done_on).collect();
-        let Some(yesterday) = today.pred_opt() else { return 0 };
-        let mut day = if dates.contains(&today) { today } else { yesterday };
+        let Some(yesterday) = today.pred_opt() else {
+            return 0;
+        };
+        let mut day = if dates.contains(&today) {
+            today
+        } else {
+            yesterday
+        };
         let mut streak = 0;
         while dates.contains(&day) {
             streak += 1;

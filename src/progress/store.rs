@@ -24,16 +24,27 @@ pub fn load(root: &Path, today: NaiveDate) -> Result<Loaded> {
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Loaded { progress: Progress::new(today), warning: None });
+            return Ok(Loaded {
+                progress: Progress::new(today),
+                warning: None,
+            });
         }
         Err(e) => {
             return Err(e).with_context(|| {
-                format!("cannot read the progress file `{}`: check its permissions", path.display())
+                format!(
+                    "cannot read the progress file `{}`: check its permissions",
+                    path.display()
+                )
             });
         }
     };
     let (progress, problem) = decode(&bytes, today);
-    let Some(problem) = problem else { return Ok(Loaded { progress, warning: None }) };
+    let Some(problem) = problem else {
+        return Ok(Loaded {
+            progress,
+            warning: None,
+        });
+    };
     let backup = keep_aside(&path, &bytes)?;
     let kept = progress.exercises.len();
     let warning = format!(
@@ -42,22 +53,31 @@ pub fn load(root: &Path, today: NaiveDate) -> Result<Loaded> {
         if kept == 1 { "exercise" } else { "exercises" },
         backup.file_name().unwrap_or_default().to_string_lossy()
     );
-    Ok(Loaded { progress, warning: Some(warning) })
+    Ok(Loaded {
+        progress,
+        warning: Some(warning),
+    })
 }
 
 /// Parses progress bytes; on trouble, salvages field by field and says what was wrong.
 pub fn decode(bytes: &[u8], today: NaiveDate) -> (Progress, Option<String>) {
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return (Progress::new(today), Some("is not text (binary garbage?)".into()));
+        return (
+            Progress::new(today),
+            Some("is not text (binary garbage?)".into()),
+        );
     };
     if text.trim().is_empty() {
         return (Progress::new(today), Some("is empty".into()));
     }
     match toml::from_str::<Progress>(text) {
-        Ok(p) if p.format_version == PROGRESS_VERSION => return (p, None),
+        Ok(p) if p.format_version == PROGRESS_VERSION => (p, None),
         Ok(p) => {
-            let why = format!("was written by another backlings (format_version {})", p.format_version);
-            return (salvage(text, today), Some(why));
+            let why = format!(
+                "was written by another backlings (format_version {})",
+                p.format_version
+            );
+            (salvage(text, today), Some(why))
         }
         Err(e) => {
             let why = format!("is unreadable ({})", e.message().trim());
@@ -69,19 +89,46 @@ pub fn decode(bytes: &[u8], today: NaiveDate) -> (Progress, Option<String>) {
 /// Keeps whatever fields can be read from a damaged or foreign file.
 fn salvage(text: &str, today: NaiveDate) -> Progress {
     let mut progress = Progress::new(today);
-    let Ok(table) = text.parse::<toml::Table>() else { return progress };
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return progress;
+    };
     let date = |v: Option<&toml::Value>| v.and_then(|v| v.as_str()).and_then(|s| s.parse().ok());
     progress.started_on = date(table.get("started_on")).or(Some(today));
-    progress.current = table.get("current").and_then(|v| v.as_str()).map(str::to_string);
-    progress.welcomed = table.get("welcomed").and_then(|v| v.as_bool()).unwrap_or(false);
-    let Some(exercises) = table.get("exercises").and_then(|v| v.as_table()) else { return progress };
+    progress.current = table
+        .get("current")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    progress.welcomed = table
+        .get("welcomed")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let Some(exercises) = table.get("exercises").and_then(|v| v.as_table()) else {
+        return progress;
+    };
     for (name, value) in exercises {
-        let Some(entry) = value.as_table() else { continue };
-        let count = |key: &str| entry.get(key).and_then(|v| v.as_integer()).and_then(|n| usize::try_from(n).ok());
-        let last_run = entry.get("last_run").and_then(|v| v.as_table()).and_then(|run| {
-            let get = |k: &str| run.get(k).and_then(|v| v.as_integer()).and_then(|n| usize::try_from(n).ok());
-            Some(LastRun { passed: get("passed")?, total: get("total")? })
-        });
+        let Some(entry) = value.as_table() else {
+            continue;
+        };
+        let count = |key: &str| {
+            entry
+                .get(key)
+                .and_then(|v| v.as_integer())
+                .and_then(|n| usize::try_from(n).ok())
+        };
+        let last_run = entry
+            .get("last_run")
+            .and_then(|v| v.as_table())
+            .and_then(|run| {
+                let get = |k: &str| {
+                    run.get(k)
+                        .and_then(|v| v.as_integer())
+                        .and_then(|n| usize::try_from(n).ok())
+                };
+                Some(LastRun {
+                    passed: get("passed")?,
+                    total: get("total")?,
+                })
+            });
         let recovered = ExerciseProgress {
             done_on: date(entry.get("done_on")),
             hints_shown: count("hints_shown").unwrap_or(0),
@@ -96,13 +143,20 @@ fn salvage(text: &str, today: NaiveDate) -> Progress {
 fn keep_aside(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     let mut n = 1;
     loop {
-        let suffix = if n == 1 { ".bak".to_string() } else { format!(".bak.{n}") };
+        let suffix = if n == 1 {
+            ".bak".to_string()
+        } else {
+            format!(".bak.{n}")
+        };
         let mut name = path.as_os_str().to_owned();
         name.push(&suffix);
         let backup = PathBuf::from(name);
         if !backup.exists() {
             std::fs::write(&backup, bytes).with_context(|| {
-                format!("cannot keep the damaged progress file aside as `{}`", backup.display())
+                format!(
+                    "cannot keep the damaged progress file aside as `{}`",
+                    backup.display()
+                )
             })?;
             return Ok(backup);
         }
@@ -113,13 +167,16 @@ fn keep_aside(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
 /// Writes the progress atomically: the file is always the old or the new version, never torn.
 pub fn save(root: &Path, progress: &Progress) -> Result<()> {
     let path = root.join(PROGRESS_FILE);
-    let mut text = String::from("# backlings progress: written by backlings, safe to delete to start over.\n");
+    let mut text =
+        String::from("# backlings progress: written by backlings, safe to delete to start over.\n");
     text.push_str(&toml::to_string(progress).context("cannot encode the progress")?);
     let context = || format!("cannot write the progress file `{}`", path.display());
     let mut temp = tempfile::NamedTempFile::new_in(root).with_context(context)?;
     temp.write_all(text.as_bytes()).with_context(context)?;
     temp.as_file().sync_all().with_context(context)?;
-    temp.persist(&path).map_err(|e| e.error).with_context(context)?;
+    temp.persist(&path)
+        .map_err(|e| e.error)
+        .with_context(context)?;
     Ok(())
 }
 

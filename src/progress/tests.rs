@@ -15,7 +15,13 @@ fn course(names: &[&str]) -> Course {
             starter_may_pass: None,
         })
         .collect();
-    Course { root: "/".into(), title: "T".into(), welcome: String::new(), final_message: String::new(), exercises }
+    Course {
+        root: "/".into(),
+        title: "T".into(),
+        welcome: String::new(),
+        final_message: String::new(),
+        exercises,
+    }
 }
 
 fn date(s: &str) -> NaiveDate {
@@ -29,7 +35,10 @@ fn a_full_pass_marks_the_day_done_once() {
     assert!(p.record_run("a", 5, 5, date("2026-11-02")));
     assert!(!p.record_run("a", 5, 5, date("2026-11-03")));
     assert_eq!(p.entry("a").done_on, Some(date("2026-11-02")));
-    assert!(!p.record_run("b", 0, 0, date("2026-11-03")), "no tests is never done");
+    assert!(
+        !p.record_run("b", 0, 0, date("2026-11-03")),
+        "no tests is never done"
+    );
 }
 
 #[test]
@@ -60,7 +69,11 @@ fn next_pending_skips_done_days_and_wraps() {
             p.record_run(name, 1, 1, today);
         }
         p.set_current(current);
-        assert_eq!(p.next_pending(&c), expected, "done {done:?}, current {current}");
+        assert_eq!(
+            p.next_pending(&c),
+            expected,
+            "done {done:?}, current {current}"
+        );
     }
 }
 

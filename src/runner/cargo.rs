@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 
 use super::libtest::Location;
-use super::process::{self, Cancel, Exit, Limits};
+use super::process::{self, Cancel, Exit, Limits, LineSink};
 use super::verdict::Diagnostic;
 
 /// A build that takes longer than this is stuck (a looping build script or proc macro).
@@ -38,12 +38,12 @@ pub struct BuildOptions {
     pub cancel: Option<Cancel>,
     pub target_dir: Option<PathBuf>,
     /// Called for each compiler artifact finished (for progress bars).
-    pub on_artifact: Option<Arc<dyn Fn(&str) + Send + Sync>>,
+    pub on_artifact: Option<LineSink>,
 }
 
 #[derive(Deserialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
-enum Message {
+enum CargoLine {
     CompilerArtifact {
         manifest_path: PathBuf,
         target: Target,
@@ -93,9 +93,19 @@ pub fn cargo_command() -> Command {
 /// Builds the tests of `packages` in the workspace at `root` in one cargo invocation.
 pub fn build_tests(root: &Path, packages: &[&str], options: &BuildOptions) -> Result<Build> {
     let mut cmd = cargo_command();
-    let format = if options.color { "json-diagnostic-rendered-ansi" } else { "json" };
+    let format = if options.color {
+        "json-diagnostic-rendered-ansi"
+    } else {
+        "json"
+    };
     cmd.current_dir(root)
-        .args(["test", "--no-run", "--message-format", format, "--manifest-path"])
+        .args([
+            "test",
+            "--no-run",
+            "--message-format",
+            format,
+            "--manifest-path",
+        ])
         .arg(root.join("Cargo.toml"))
         .env("CARGO_TERM_PROGRESS_WHEN", "never");
     for package in packages {
@@ -125,17 +135,31 @@ pub fn build_tests(root: &Path, packages: &[&str], options: &BuildOptions) -> Re
 }
 
 fn absorb(build: &mut Build, line: &str, on_artifact: Option<&(dyn Fn(&str) + Send + Sync)>) {
-    let Ok(message) = serde_json::from_str::<Message>(line) else { return };
+    let Ok(message) = serde_json::from_str::<CargoLine>(line) else {
+        return;
+    };
     match message {
-        Message::CompilerArtifact { manifest_path, target, profile, executable } => {
+        CargoLine::CompilerArtifact {
+            manifest_path,
+            target,
+            profile,
+            executable,
+        } => {
             if let Some(report) = on_artifact {
                 report(&target.name);
             }
             if let (true, Some(exe)) = (profile.test, executable) {
-                build.executables.entry(package_dir(&manifest_path)).or_default().push(exe);
+                build
+                    .executables
+                    .entry(package_dir(&manifest_path))
+                    .or_default()
+                    .push(exe);
             }
         }
-        Message::CompilerMessage { manifest_path, message } if message.level == "error" => {
+        CargoLine::CompilerMessage {
+            manifest_path,
+            message,
+        } if message.level == "error" => {
             let errors = build.errors.entry(package_dir(&manifest_path)).or_default();
             let new = diagnostic(message);
             // The library is compiled twice (for its unit tests and for the integration
@@ -149,13 +173,23 @@ fn absorb(build: &mut Build, line: &str, on_artifact: Option<&(dyn Fn(&str) + Se
 }
 
 fn diagnostic(message: RustcMessage) -> Diagnostic {
-    let location = message.spans.iter().find(|s| s.is_primary).map(|s| Location {
-        file: s.file_name.clone(),
-        line: s.line_start,
-        col: s.column_start,
-    });
-    let rendered = message.rendered.unwrap_or_else(|| format!("error: {}", message.message));
-    Diagnostic { message: message.message, location, rendered }
+    let location = message
+        .spans
+        .iter()
+        .find(|s| s.is_primary)
+        .map(|s| Location {
+            file: s.file_name.clone(),
+            line: s.line_start,
+            col: s.column_start,
+        });
+    let rendered = message
+        .rendered
+        .unwrap_or_else(|| format!("error: {}", message.message));
+    Diagnostic {
+        message: message.message,
+        location,
+        rendered,
+    }
 }
 
 fn package_dir(manifest_path: &Path) -> String {
@@ -171,8 +205,16 @@ fn package_dir(manifest_path: &Path) -> String {
 pub fn cargo_failure(stderr: &str) -> Diagnostic {
     let start = stderr.find("error").unwrap_or(0);
     let rendered = stderr[start..].trim_end().to_string();
-    let message = rendered.lines().next().unwrap_or("cargo failed").to_string();
-    Diagnostic { message, location: None, rendered }
+    let message = rendered
+        .lines()
+        .next()
+        .unwrap_or("cargo failed")
+        .to_string();
+    Diagnostic {
+        message,
+        location: None,
+        rendered,
+    }
 }
 
 #[cfg(test)]
@@ -198,7 +240,10 @@ mod tests {
         let errors = &build.errors["day02_b"];
         assert_eq!(errors.len(), 1);
         let at = errors[0].location.as_ref().unwrap();
-        assert_eq!((at.file.as_str(), at.line, at.col), ("exercises/day02_b/src/lib.rs", 3, 5));
+        assert_eq!(
+            (at.file.as_str(), at.line, at.col),
+            ("exercises/day02_b/src/lib.rs", 3, 5)
+        );
     }
 
     #[test]

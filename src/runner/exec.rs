@@ -41,7 +41,12 @@ pub fn plan(exes: &[PathBuf], package_dir: &Path, cancel: Option<&Cancel>) -> Re
     for exe in exes {
         for name in list(exe, package_dir, cancel)? {
             let display = name.clone();
-            planned.push(Planned { exe: exe.clone(), name, display, package_dir: package_dir.into() });
+            planned.push(Planned {
+                exe: exe.clone(),
+                name,
+                display,
+                package_dir: package_dir.into(),
+            });
         }
     }
     qualify_duplicates(&mut planned);
@@ -50,7 +55,8 @@ pub fn plan(exes: &[PathBuf], package_dir: &Path, cancel: Option<&Cancel>) -> Re
 
 fn list(exe: &Path, package_dir: &Path, cancel: Option<&Cancel>) -> Result<Vec<String>> {
     let mut cmd = Command::new(exe);
-    cmd.args(["--list", "--format", "terse"]).current_dir(package_dir);
+    cmd.args(["--list", "--format", "terse"])
+        .current_dir(package_dir);
     let limits = Limits {
         timeout: Some(LIST_TIMEOUT),
         output_cap: 4 << 20,
@@ -62,7 +68,11 @@ fn list(exe: &Path, package_dir: &Path, cancel: Option<&Cancel>) -> Result<Vec<S
     match out.exit {
         Exit::Code(0) => Ok(libtest::parse_list(&out.stdout.text())),
         Exit::Cancelled => bail!(Cancelled),
-        other => bail!("listing the tests of `{}` failed ({other:?}): {}", exe.display(), out.stderr.text()),
+        other => bail!(
+            "listing the tests of `{}` failed ({other:?}): {}",
+            exe.display(),
+            out.stderr.text()
+        ),
     }
 }
 
@@ -89,7 +99,10 @@ fn qualify_duplicates(planned: &mut [Planned]) {
 
 /// `api-3f2a...` to `api`: cargo appends a hash to test binaries.
 fn binary_name(exe: &Path) -> String {
-    let stem = exe.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = exe
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     match stem.rsplit_once('-') {
         Some((name, hash)) if hash.chars().all(|c| c.is_ascii_hexdigit()) => name.to_string(),
         _ => stem,
@@ -115,16 +128,27 @@ pub fn run_all(planned: &[Planned], options: &ExecOptions) -> Option<Vec<TestRes
     if options.cancel.as_ref().is_some_and(Cancel::is_cancelled) {
         return None;
     }
-    results.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().collect()
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .collect()
 }
 
 /// Runs one test in its own process. `None` when the run was cancelled.
 pub fn run_one(test: &Planned, options: &ExecOptions) -> Option<TestResult> {
     let mut cmd = Command::new(&test.exe);
-    cmd.args(["--exact", &test.name, "--test-threads", "1", "--color", "never"])
-        .current_dir(&test.package_dir)
-        .env("RUST_BACKTRACE", "0")
-        .env("CARGO_MANIFEST_DIR", &test.package_dir);
+    cmd.args([
+        "--exact",
+        &test.name,
+        "--test-threads",
+        "1",
+        "--color",
+        "never",
+    ])
+    .current_dir(&test.package_dir)
+    .env("RUST_BACKTRACE", "0")
+    .env("CARGO_MANIFEST_DIR", &test.package_dir);
     let limits = Limits {
         timeout: Some(options.timeout),
         output_cap: options.output_cap,
@@ -136,7 +160,10 @@ pub fn run_one(test: &Planned, options: &ExecOptions) -> Option<TestResult> {
         Err(e) => TestResult {
             name: test.display.clone(),
             status: Status::Failed,
-            message: format!("could not start the test binary `{}`: {e}", test.exe.display()),
+            message: format!(
+                "could not start the test binary `{}`: {e}",
+                test.exe.display()
+            ),
             location: None,
             output: String::new(),
             duration: Duration::ZERO,
@@ -164,13 +191,22 @@ fn judge(test: &Planned, outcome: Outcome) -> Option<TestResult> {
         (Exit::Code(0), Reported::Ignored) => (Status::Ignored, "ignored".to_string()),
         (_, Reported::Failed) => {
             let message = main_panic.as_ref().map(|p| p.message.clone());
-            (Status::Failed, message.unwrap_or_else(|| last_lines(&output, 12)))
+            (
+                Status::Failed,
+                message.unwrap_or_else(|| last_lines(&output, 12)),
+            )
         }
-        (Exit::Signal(signal), _) => (Status::Failed, crash_message(signal, &outcome.stderr.text())),
-        (Exit::Code(code), _) => (Status::Failed, format!(
-            "the test process exited with code {code} before libtest reported a result \
+        (Exit::Signal(signal), _) => (
+            Status::Failed,
+            crash_message(signal, &outcome.stderr.text()),
+        ),
+        (Exit::Code(code), _) => (
+            Status::Failed,
+            format!(
+                "the test process exited with code {code} before libtest reported a result \
              (does the code call `std::process::exit`?)"
-        )),
+            ),
+        ),
     };
     Some(TestResult {
         name: test.display.clone(),
@@ -214,7 +250,12 @@ mod tests {
 
     #[test]
     fn strips_cargos_hash_from_binary_names() {
-        for (path, name) in [("/t/api-0123abcd", "api"), ("/t/my-tests-ff", "my-tests"), ("/t/plain", "plain"), ("/t/x-notahash", "x-notahash")] {
+        for (path, name) in [
+            ("/t/api-0123abcd", "api"),
+            ("/t/my-tests-ff", "my-tests"),
+            ("/t/plain", "plain"),
+            ("/t/x-notahash", "x-notahash"),
+        ] {
             assert_eq!(binary_name(Path::new(path)), name);
         }
     }
@@ -227,7 +268,11 @@ mod tests {
             display: name.into(),
             package_dir: "/".into(),
         };
-        let mut planned = vec![p("/t/lib-aa", "works"), p("/t/api-bb", "works"), p("/t/api-bb", "other")];
+        let mut planned = vec![
+            p("/t/lib-aa", "works"),
+            p("/t/api-bb", "works"),
+            p("/t/api-bb", "other"),
+        ];
         qualify_duplicates(&mut planned);
         let shown: Vec<_> = planned.iter().map(|p| p.display.as_str()).collect();
         assert_eq!(shown, ["lib::works", "api::works", "other"]);

@@ -38,24 +38,37 @@ pub struct SingleRun {
 impl SingleRun {
     /// The panic that failed the test: the one on the test's own thread, else the first.
     pub fn main_panic(&self, test: &str) -> Option<&Panic> {
-        self.panics.iter().find(|p| p.thread == test).or_else(|| self.panics.first())
+        self.panics
+            .iter()
+            .find(|p| p.thread == test)
+            .or_else(|| self.panics.first())
     }
 }
 
 /// Test names from `TEST_BINARY --list` (benchmarks are left out).
 pub fn parse_list(text: &str) -> Vec<String> {
-    text.lines().filter_map(|line| line.strip_suffix(": test")).map(str::to_string).collect()
+    text.lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Parses the stdout of a test binary asked to run exactly `name`.
 pub fn parse_single(stdout: &str, name: &str) -> SingleRun {
     let captured = captured_section(stdout, name).unwrap_or_default();
-    SingleRun { reported: reported(stdout, name), panics: parse_panics(&captured), captured }
+    SingleRun {
+        reported: reported(stdout, name),
+        panics: parse_panics(&captured),
+        captured,
+    }
 }
 
 fn reported(stdout: &str, name: &str) -> Reported {
     let prefix = format!("test {name} ... ");
-    let Some(verdict) = stdout.lines().find_map(|line| line.strip_prefix(prefix.as_str())) else {
+    let Some(verdict) = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix(prefix.as_str()))
+    else {
         return Reported::Silent;
     };
     if verdict == "ok" {
@@ -93,7 +106,11 @@ pub fn parse_panics(text: &str) -> Vec<Panic> {
             i += 1;
         }
         let message = message.join("\n").trim_end().to_string();
-        panics.push(Panic { thread, location, message });
+        panics.push(Panic {
+            thread,
+            location,
+            message,
+        });
     }
     panics
 }

@@ -30,7 +30,8 @@ pub struct RunOptions {
 
 impl RunOptions {
     fn jobs(&self) -> usize {
-        self.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        self.jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
     }
 
     fn build_options(&self) -> cargo::BuildOptions {
@@ -66,7 +67,9 @@ pub fn test_built(
         return Ok(Verdict::CompileError(errors.clone()));
     }
     let Some(exes) = build.executables.get(name) else {
-        return Ok(Verdict::CompileError(vec![cargo::cargo_failure(&build.stderr)]));
+        return Ok(Verdict::CompileError(vec![cargo::cargo_failure(
+            &build.stderr,
+        )]));
     };
     let planned = exec::plan(exes, package_dir, options.cancel.as_ref())?;
     let exec_options = exec::ExecOptions {

@@ -52,12 +52,16 @@ impl Captured {
     pub fn text(&self) -> String {
         let mut text = String::from_utf8_lossy(&self.head).into_owned();
         if self.dropped > 0 {
-            text.push_str(&format!("\n[... {} cut from this output ...]\n", human_bytes(self.dropped)));
+            text.push_str(&format!(
+                "\n[... {} cut from this output ...]\n",
+                human_bytes(self.dropped)
+            ));
         }
         text.push_str(&String::from_utf8_lossy(&self.tail));
         text
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.head.len() + self.tail.len()
     }
@@ -70,7 +74,8 @@ impl Captured {
         let tail_cap = cap - half;
         self.tail.extend_from_slice(rest);
         // Trim in batches so a flood costs amortised O(1) per byte.
-        if self.tail.len() > tail_cap.max(1) * 2 || (self.tail.len() > tail_cap && rest.is_empty()) {
+        if self.tail.len() > tail_cap.max(1) * 2 || (self.tail.len() > tail_cap && rest.is_empty())
+        {
             self.trim_tail(tail_cap);
         }
     }
@@ -117,7 +122,9 @@ pub struct Limits {
 
 /// Runs `cmd` to completion under `limits`.
 pub fn run(mut cmd: Command, limits: &Limits) -> io::Result<Outcome> {
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     isolate(&mut cmd);
     let started = Instant::now();
     let mut child = cmd.spawn()?;
@@ -132,7 +139,12 @@ pub fn run(mut cmd: Command, limits: &Limits) -> io::Result<Outcome> {
     // Whatever the test started (a server, a child) must not outlive it.
     kill_group(pid);
     let (stdout, stderr) = readers.collect();
-    Ok(Outcome { exit, stdout, stderr, duration: started.elapsed() })
+    Ok(Outcome {
+        exit,
+        stdout,
+        stderr,
+        duration: started.elapsed(),
+    })
 }
 
 fn wait(
@@ -152,7 +164,10 @@ fn wait(
         let stop = if limits.cancel.as_ref().is_some_and(Cancel::is_cancelled) {
             Some(Exit::Cancelled)
         } else {
-            limits.timeout.filter(|t| started.elapsed() >= *t).map(Exit::TimedOut)
+            limits
+                .timeout
+                .filter(|t| started.elapsed() >= *t)
+                .map(Exit::TimedOut)
         };
         if let Some(exit) = stop {
             kill_group(pid);

@@ -89,7 +89,11 @@ pub fn render(out: &mut impl Write, app: &App) -> io::Result<()> {
             (Some(p), Some(t)) => format!("{p}/{t}"),
             _ => "-".to_string(),
         };
-        let current = if day.status == "current" { "  ← current" } else { "" };
+        let current = if day.status == "current" {
+            "  ← current"
+        } else {
+            ""
+        };
         writeln!(
             out,
             "  {mark} {:>2}  {:<name_width$}  {:>5}  {}{}",
@@ -109,6 +113,9 @@ fn plan_line(data: &ListJson) -> String {
         line.push_str(&format!(" · day {day} of the plan (started {start})"));
     }
     let streak = data.streak;
-    line.push_str(&format!(" · streak: {streak} {}", if streak == 1 { "day" } else { "days" }));
+    line.push_str(&format!(
+        " · streak: {streak} {}",
+        if streak == 1 { "day" } else { "days" }
+    ));
     line
 }

@@ -55,5 +55,8 @@ pub fn link(path: &Path, text: &str) -> String {
         return text.to_string();
     }
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    format!("\x1b]8;;file://{}\x1b\\{text}\x1b]8;;\x1b\\", absolute.display())
+    format!(
+        "\x1b]8;;file://{}\x1b\\{text}\x1b]8;;\x1b\\",
+        absolute.display()
+    )
 }

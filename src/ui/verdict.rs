@@ -10,7 +10,12 @@ use crate::runner::{Diagnostic, Status, TestResult, Verdict};
 /// Learner output shown under the first failure, at most this many lines.
 const OUTPUT_LINES: usize = 40;
 
-pub fn render(out: &mut impl Write, course: &Course, exercise: &Exercise, verdict: &Verdict) -> io::Result<()> {
+pub fn render(
+    out: &mut impl Write,
+    course: &Course,
+    exercise: &Exercise,
+    verdict: &Verdict,
+) -> io::Result<()> {
     let total_days = course.exercises.len();
     writeln!(
         out,
@@ -32,7 +37,11 @@ pub fn summary(exercise: &Exercise, verdict: &Verdict) -> String {
     let text = match verdict {
         Verdict::CompileError(errors) => {
             let n = errors.len();
-            format!("{}: does not compile ({n} {})", exercise.name, plural(n, "error", "errors"))
+            format!(
+                "{}: does not compile ({n} {})",
+                exercise.name,
+                plural(n, "error", "errors")
+            )
         }
         Verdict::Tested(_) if total == 0 => format!("{}: no tests found", exercise.name),
         Verdict::Tested(_) => format!("{}: {passed}/{total} tests passing", exercise.name),
@@ -48,7 +57,13 @@ fn render_errors(out: &mut impl Write, course: &Course, errors: &[Diagnostic]) -
     writeln!(out)?;
     for error in errors {
         if let Some(at) = &error.location {
-            writeln!(out, "{}: {} {}", location(course, at), palette::bad("error:"), error.message)?;
+            writeln!(
+                out,
+                "{}: {} {}",
+                location(course, at),
+                palette::bad("error:"),
+                error.message
+            )?;
         }
     }
     for error in errors {
@@ -57,30 +72,55 @@ fn render_errors(out: &mut impl Write, course: &Course, errors: &[Diagnostic]) -
     writeln!(out)
 }
 
-fn render_tests(out: &mut impl Write, course: &Course, exercise: &Exercise, tests: &[TestResult]) -> io::Result<()> {
+fn render_tests(
+    out: &mut impl Write,
+    course: &Course,
+    exercise: &Exercise,
+    tests: &[TestResult],
+) -> io::Result<()> {
     writeln!(out)?;
     for test in tests {
         let (mark, note) = match &test.status {
-            Status::Passed => (palette::good("✓"), String::new()),
-            Status::Failed => (palette::bad("✗"), String::new()),
-            Status::TimedOut(after) => (palette::bad("⏱"), format!("  timed out after {} s", after.as_secs_f32())),
+            Status::Passed => (palette::good("✓"), slow_note(test)),
+            Status::Failed => (palette::bad("✗"), slow_note(test)),
+            Status::TimedOut(after) => (
+                palette::bad("⏱"),
+                format!("  timed out after {} s", after.as_secs_f32()),
+            ),
             Status::Ignored => (palette::dim("-"), "  ignored".to_string()),
         };
         writeln!(out, "  {mark} {}{}", test.name, palette::dim(&note))?;
     }
-    if let Some(first) = tests.iter().find(|t| matches!(t.status, Status::Failed | Status::TimedOut(_))) {
+    if let Some(first) = tests
+        .iter()
+        .find(|t| matches!(t.status, Status::Failed | Status::TimedOut(_)))
+    {
         render_failure(out, course, exercise, first)?;
     }
     writeln!(out)
 }
 
-fn render_failure(out: &mut impl Write, course: &Course, exercise: &Exercise, test: &TestResult) -> io::Result<()> {
-    writeln!(out, "\n{} {}", palette::bad("First failure:"), palette::strong(&test.name))?;
+fn render_failure(
+    out: &mut impl Write,
+    course: &Course,
+    exercise: &Exercise,
+    test: &TestResult,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "\n{} {}",
+        palette::bad("First failure:"),
+        palette::strong(&test.name)
+    )?;
     if let Some(at) = &test.location {
         // rustc prints paths as cargo passed them: from the workspace root in a course, from
         // the package in a lone crate.
         let in_package = format!("exercises/{}/{}", exercise.name, at.file);
-        let file = if course.root.join(&at.file).exists() { at.file.clone() } else { in_package };
+        let file = if course.root.join(&at.file).exists() {
+            at.file.clone()
+        } else {
+            in_package
+        };
         let from_root = Location { file, ..at.clone() };
         writeln!(out, "  at {}", location(course, &from_root))?;
     }
@@ -96,7 +136,11 @@ fn render_failure(out: &mut impl Write, course: &Course, exercise: &Exercise, te
         let skipped = lines.len().saturating_sub(OUTPUT_LINES);
         for (i, line) in lines.iter().enumerate() {
             if skipped > 0 && i == half {
-                writeln!(out, "  {bar} {}", palette::dim(&format!("... {skipped} lines not shown ...")))?;
+                writeln!(
+                    out,
+                    "  {bar} {}",
+                    palette::dim(&format!("... {skipped} lines not shown ..."))
+                )?;
             }
             if skipped == 0 || i < half || i >= half + skipped {
                 writeln!(out, "  {bar} {line}")?;
@@ -108,9 +152,22 @@ fn render_failure(out: &mut impl Write, course: &Course, exercise: &Exercise, te
 
 /// The captured output without the panic block already shown as the message.
 fn learner_output(test: &TestResult) -> String {
-    let cut = test.output.find("\nthread '").or_else(|| test.output.starts_with("thread '").then_some(0));
+    let cut = test
+        .output
+        .find("\nthread '")
+        .or_else(|| test.output.starts_with("thread '").then_some(0));
     let before = cut.map_or(test.output.as_str(), |i| &test.output[..i]);
     before.trim_matches('\n').to_string()
+}
+
+/// A test slower than a second says so: slow tests are worth knowing about in a server course.
+fn slow_note(test: &TestResult) -> String {
+    let secs = test.duration.as_secs_f32();
+    if secs >= 1.0 {
+        format!("  ({secs:.1} s)")
+    } else {
+        String::new()
+    }
 }
 
 /// `path:line:col`, clickable where the terminal allows.

@@ -14,7 +14,9 @@ pub struct Course {
 impl Course {
     pub fn fixture(name: &str) -> Course {
         let dir = tempfile::tempdir().expect("temp dir");
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
         copy_dir(&source, dir.path());
         Course { dir }
     }
@@ -62,7 +64,13 @@ impl Run {
 
     /// Asserts the exit code, showing both streams when it is wrong.
     pub fn expect_code(&self, code: i32) -> &Run {
-        assert_eq!(self.code(), code, "stdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
+        assert_eq!(
+            self.code(),
+            code,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
         self
     }
 }
@@ -79,7 +87,10 @@ pub fn backlings(dir: &Path) -> Command {
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output = backlings(dir).args(args).output().expect("the backlings binary runs");
+    let output = backlings(dir)
+        .args(args)
+        .output()
+        .expect("the backlings binary runs");
     Run { output }
 }
 
@@ -102,6 +113,13 @@ pub fn copy_dir(from: &Path, to: &Path) {
 /// Whether a process is alive (and not a zombie).
 pub fn alive(pid: i32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|stat| !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+        .map(|stat| {
+            !stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
         .unwrap_or(false)
 }

@@ -9,7 +9,12 @@ fn entry(name: &str, day: u32) -> String {
 fn errors(text: &str) -> Vec<String> {
     match parse(text) {
         Ok(_) => vec![],
-        Err(e) => e.with_file("info.toml").to_string().lines().map(str::to_string).collect(),
+        Err(e) => e
+            .with_file("info.toml")
+            .to_string()
+            .lines()
+            .map(str::to_string)
+            .collect(),
     }
 }
 
@@ -25,19 +30,58 @@ fn accepts_a_well_formed_course() {
 #[test]
 fn reports_problems_with_file_line_and_column() {
     let cases: &[(String, &str)] = &[
-        (format!("{HEAD}{}", entry("Day01", 1)), "info.toml:4:8: exercise name `Day01` is not a valid"),
-        (format!("{HEAD}{}", entry("day01", 2)), "info.toml:5:7: exercise `day01` has `day = 2` but is entry 1"),
-        (format!("{HEAD}{}{}", entry("a", 1), entry("a", 2)), "info.toml:9:8: exercise `a` is listed twice (first at line 4)"),
-        (format!("{HEAD}{}{}", entry("a", 1), entry("b", 1)), "info.toml:10:7: day 1 is used twice (`a` and `b`)"),
-        (format!("format_version = 2\ntitle = \"T\"\n{}", entry("a", 1)), "info.toml:1:18: format_version 2 is not supported"),
-        (format!("{HEAD}{}timeout_secs = 0\n", entry("a", 1)), "info.toml:8:16: exercise `a` has `timeout_secs = 0`"),
-        (format!("{HEAD}[[exercises]]\nname = \"a\"\nday = 1\ntitle = \"x\"\nhints = [\"\"]\n"), "info.toml:7:9: exercise `a` has an empty hint"),
-        (format!("{HEAD}[[exercises]]\nname = \"a\"\nday = \"one\"\ntitle = \"x\"\n"), "info.toml:5:7: invalid type: string \"one\", expected u32"),
-        (format!("{HEAD}[[exercises]]\nname = \"a\"\nday = 1\n"), "info.toml:3:1: missing field `title`"),
-        (format!("{HEAD}[[exercises]]\nname = \"a\"\nday = 1\ntitle = \"x\"\nhint = []\n"), "info.toml:7:1: unknown field `hint`"),
-        ("title = \"T\"\n".to_string(), "missing field `format_version`"),
-        (format!("{HEAD}title = \"again\"\n"), "info.toml:3:1: duplicate key"),
-        ("format_version = 1\ntitle = \"T\"\n[[exercises\n".to_string(), "info.toml:3:12: "),
+        (
+            format!("{HEAD}{}", entry("Day01", 1)),
+            "info.toml:4:8: exercise name `Day01` is not a valid",
+        ),
+        (
+            format!("{HEAD}{}", entry("day01", 2)),
+            "info.toml:5:7: exercise `day01` has `day = 2` but is entry 1",
+        ),
+        (
+            format!("{HEAD}{}{}", entry("a", 1), entry("a", 2)),
+            "info.toml:9:8: exercise `a` is listed twice (first at line 4)",
+        ),
+        (
+            format!("{HEAD}{}{}", entry("a", 1), entry("b", 1)),
+            "info.toml:10:7: day 1 is used twice (`a` and `b`)",
+        ),
+        (
+            format!("format_version = 2\ntitle = \"T\"\n{}", entry("a", 1)),
+            "info.toml:1:18: format_version 2 is not supported",
+        ),
+        (
+            format!("{HEAD}{}timeout_secs = 0\n", entry("a", 1)),
+            "info.toml:8:16: exercise `a` has `timeout_secs = 0`",
+        ),
+        (
+            format!("{HEAD}[[exercises]]\nname = \"a\"\nday = 1\ntitle = \"x\"\nhints = [\"\"]\n"),
+            "info.toml:7:9: exercise `a` has an empty hint",
+        ),
+        (
+            format!("{HEAD}[[exercises]]\nname = \"a\"\nday = \"one\"\ntitle = \"x\"\n"),
+            "info.toml:5:7: invalid type: string \"one\", expected u32",
+        ),
+        (
+            format!("{HEAD}[[exercises]]\nname = \"a\"\nday = 1\n"),
+            "info.toml:3:1: missing field `title`",
+        ),
+        (
+            format!("{HEAD}[[exercises]]\nname = \"a\"\nday = 1\ntitle = \"x\"\nhint = []\n"),
+            "info.toml:7:1: unknown field `hint`",
+        ),
+        (
+            "title = \"T\"\n".to_string(),
+            "missing field `format_version`",
+        ),
+        (
+            format!("{HEAD}title = \"again\"\n"),
+            "info.toml:3:1: duplicate key",
+        ),
+        (
+            "format_version = 1\ntitle = \"T\"\n[[exercises\n".to_string(),
+            "info.toml:3:12: ",
+        ),
         (HEAD.to_string(), "info.toml: there are no `[[exercises]]`"),
     ];
     for (text, expected) in cases {
@@ -51,21 +95,38 @@ fn reports_problems_with_file_line_and_column() {
 
 #[test]
 fn reports_every_problem_not_just_the_first() {
-    let text = format!("{HEAD}{}{}{}", entry("Bad", 1), entry("b", 3), entry("b", 3));
+    let text = format!(
+        "{HEAD}{}{}{}",
+        entry("Bad", 1),
+        entry("b", 3),
+        entry("b", 3)
+    );
     let err = parse(&text).unwrap_err();
     assert_eq!(err.problems.len(), 4, "{err}");
 }
 
 #[test]
 fn names_must_work_as_packages() {
-    for (name, ok) in [("day01_a", true), ("a", true), ("1day", false), ("day-01", false), ("", false), ("dAy", false)] {
+    for (name, ok) in [
+        ("day01_a", true),
+        ("a", true),
+        ("1day", false),
+        ("day-01", false),
+        ("", false),
+        ("dAy", false),
+    ] {
         assert_eq!(is_valid_name(name), ok, "{name:?}");
     }
 }
 
 #[test]
 fn line_col_counts_characters_from_one() {
-    for (text, offset, expected) in [("abc", 0, (1, 1)), ("a\nbc", 3, (2, 2)), ("é\nx", 3, (2, 1)), ("ab", 99, (1, 3))] {
+    for (text, offset, expected) in [
+        ("abc", 0, (1, 1)),
+        ("a\nbc", 3, (2, 2)),
+        ("é\nx", 3, (2, 1)),
+        ("ab", 99, (1, 3)),
+    ] {
         assert_eq!(line_col(text, offset), expected, "{text:?} @ {offset}");
     }
 }

@@ -62,10 +62,20 @@ fn reads_the_reported_status() {
 fn extracts_the_captured_output_and_the_assertion() {
     let run = parse_single(FAILED, "tests::bad");
     assert_eq!(run.reported, Reported::Failed);
-    assert!(run.captured.starts_with("learner says hi\nfailures: not the real list"));
+    assert!(
+        run.captured
+            .starts_with("learner says hi\nfailures: not the real list")
+    );
     let panic = run.main_panic("tests::bad").expect("a panic");
-    assert_eq!(panic.message, "assertion `left == right` failed: math is hard\n  left: 2\n right: 3");
-    let at = Location { file: "src/lib.rs".into(), line: 4, col: 77 };
+    assert_eq!(
+        panic.message,
+        "assertion `left == right` failed: math is hard\n  left: 2\n right: 3"
+    );
+    let at = Location {
+        file: "src/lib.rs".into(),
+        line: 4,
+        col: 77,
+    };
     assert_eq!(panic.location, Some(at));
 }
 
@@ -94,7 +104,13 @@ fn parses_locations_with_colons_in_the_path() {
 
 #[test]
 fn survives_truncated_and_garbage_output() {
-    for text in ["---- t stdout ----", "thread '", "thread 'x' panicked at", "\u{0}\u{1b}[31m", "---- t stdout ----\nthread 't' panicked at :::\n"] {
+    for text in [
+        "---- t stdout ----",
+        "thread '",
+        "thread 'x' panicked at",
+        "\u{0}\u{1b}[31m",
+        "---- t stdout ----\nthread 't' panicked at :::\n",
+    ] {
         let _ = parse_single(text, "t");
     }
 }

@@ -7,7 +7,11 @@ fn sh(script: &str) -> Command {
 }
 
 fn limits(timeout_ms: u64, cap: usize) -> Limits {
-    Limits { timeout: Some(Duration::from_millis(timeout_ms)), output_cap: cap, ..Limits::default() }
+    Limits {
+        timeout: Some(Duration::from_millis(timeout_ms)),
+        output_cap: cap,
+        ..Limits::default()
+    }
 }
 
 #[test]
@@ -30,7 +34,11 @@ fn caps_output_and_counts_what_was_dropped() {
     assert_eq!(out.exit, Exit::Code(0));
     assert_eq!(out.stdout.len(), 1000);
     assert_eq!(out.stdout.dropped, 99_000);
-    assert!(out.stdout.text().contains("[... 96 KiB cut from this output ...]"));
+    assert!(
+        out.stdout
+            .text()
+            .contains("[... 96 KiB cut from this output ...]")
+    );
 }
 
 #[test]
@@ -40,16 +48,29 @@ fn kills_children_left_running_by_the_process() {
     let script = format!("sleep 60 & echo $! > {}; exit 0", pidfile.display());
     let out = run(sh(&script), &limits(10_000, 1024)).unwrap();
     assert_eq!(out.exit, Exit::Code(0));
-    let pid: i32 = std::fs::read_to_string(&pidfile).unwrap().trim().parse().unwrap();
+    let pid: i32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     let alive = std::path::Path::new(&format!("/proc/{pid}")).exists()
-        && !std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default().contains(") Z");
-    assert!(!alive, "the background child {pid} outlived its parent's run");
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .unwrap_or_default()
+            .contains(") Z");
+    assert!(
+        !alive,
+        "the background child {pid} outlived its parent's run"
+    );
 }
 
 #[test]
 fn a_cancelled_run_stops_early() {
     let cancel = Cancel::default();
-    let limits = Limits { cancel: Some(cancel.clone()), output_cap: 10, ..Limits::default() };
+    let limits = Limits {
+        cancel: Some(cancel.clone()),
+        output_cap: 10,
+        ..Limits::default()
+    };
     cancel.cancel();
     let out = run(sh("sleep 30"), &limits).unwrap();
     assert_eq!(out.exit, Exit::Cancelled);
@@ -61,7 +82,9 @@ fn feeds_whole_lines_to_the_sink() {
     let seen = lines.clone();
     let limits = Limits {
         output_cap: 0,
-        on_stdout_line: Some(Arc::new(move |l: &str| seen.lock().unwrap().push(l.to_string()))),
+        on_stdout_line: Some(Arc::new(move |l: &str| {
+            seen.lock().unwrap().push(l.to_string())
+        })),
         ..Limits::default()
     };
     run(sh("printf 'a\\nbb\\nccc'"), &limits).unwrap();

@@ -1,0 +1,25 @@
+//! Everything that can happen in watch mode, as one enum on one channel.
+
+use std::path::PathBuf;
+
+use crossterm::event::KeyEvent;
+
+use crate::runner::Verdict;
+
+pub enum Event {
+    /// A file under `exercises/` was written, created, renamed or removed.
+    Changed(PathBuf),
+    /// The file watcher reported a problem.
+    WatchError(String),
+    Key(KeyEvent),
+    /// The terminal changed size.
+    Resize,
+    /// The terminal closed.
+    TerminalGone,
+    /// A run ended; stale generations are ignored.
+    Finished {
+        generation: u64,
+        name: String,
+        result: Result<Verdict, String>,
+    },
+}

@@ -1,0 +1,141 @@
+//! Watching `exercises/` recursively (directories, not files, so editors that save by renaming
+//! a temp file are seen) and deciding which paths matter.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use notify::{Config, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
+
+use super::Event;
+
+/// How often `--poll` looks at the files.
+const POLL_INTERVAL: Duration = Duration::from_millis(300);
+
+/// Starts watching; the watcher lives for the rest of the process. Returns a notice when it
+/// chose to poll.
+pub fn start(dir: &Path, poll: bool, tx: Sender<Event>) -> Result<Option<String>> {
+    let auto_poll = !poll && events_unreliable(dir);
+    let handler = move |result: notify::Result<notify::Event>| match result {
+        Ok(event) if !matches!(event.kind, EventKind::Access(_)) => {
+            for path in event.paths {
+                let _ = tx.send(Event::Changed(path));
+            }
+        }
+        Ok(_) => {}
+        Err(e) => {
+            let _ = tx.send(Event::WatchError(e.to_string()));
+        }
+    };
+    let context = || {
+        format!(
+            "cannot watch `{}` for changes (try `--poll`)",
+            dir.display()
+        )
+    };
+    if poll || auto_poll {
+        let config = Config::default().with_poll_interval(POLL_INTERVAL);
+        let mut watcher = PollWatcher::new(handler, config).with_context(context)?;
+        watcher
+            .watch(dir, RecursiveMode::Recursive)
+            .with_context(context)?;
+        std::mem::forget(watcher);
+    } else {
+        let mut watcher =
+            RecommendedWatcher::new(handler, Config::default()).with_context(context)?;
+        watcher
+            .watch(dir, RecursiveMode::Recursive)
+            .with_context(context)?;
+        // Watching ends when the process does; dropping the watcher would stop it now.
+        std::mem::forget(watcher);
+    }
+    Ok(auto_poll.then(|| "file events do not arrive on this file system; polling instead".into()))
+}
+
+/// WSL's Windows drives and network file systems do not deliver inotify events.
+fn events_unreliable(dir: &Path) -> bool {
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let wsl = std::fs::read_to_string("/proc/version")
+        .is_ok_and(|v| v.to_lowercase().contains("microsoft"));
+    if wsl && dir.starts_with("/mnt/") {
+        return true;
+    }
+    let mounts = std::fs::read_to_string("/proc/mounts").unwrap_or_default();
+    let fs_type = mounts
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace();
+            let (_, point, kind) = (fields.next()?, fields.next()?, fields.next()?);
+            dir.starts_with(point)
+                .then(|| (point.len(), kind.to_string()))
+        })
+        .max_by_key(|(len, _)| *len)
+        .map(|(_, kind)| kind);
+    matches!(
+        fs_type.as_deref(),
+        Some("nfs" | "nfs4" | "cifs" | "smb3" | "9p" | "fuse.sshfs" | "drvfs")
+    )
+}
+
+/// The exercise a changed path belongs to, or `None` for paths to ignore: build output, VCS
+/// files, editor swap and backup files, and anything outside `exercises/<name>/`.
+pub fn exercise_of(exercises_dir: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(exercises_dir).ok()?;
+    let parts: Vec<&str> = relative
+        .components()
+        .map(|c| match c {
+            Component::Normal(s) => s.to_str().unwrap_or(""),
+            _ => "",
+        })
+        .collect();
+    let (name, inside) = parts.split_first()?;
+    if inside.is_empty() || parts.iter().any(|p| ignored_part(p)) {
+        return None;
+    }
+    Some(name.to_string())
+}
+
+fn ignored_part(part: &str) -> bool {
+    part.is_empty()
+        || matches!(part, "target" | ".git" | "4913" | ".DS_Store")
+        || part.starts_with(".#")
+        || part.ends_with('~')
+        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".orig"]
+            .iter()
+            .any(|ext| part.ends_with(ext))
+        || part.starts_with(".backlings")
+}
+
+/// `exercises/` under a course root.
+pub fn exercises_dir(root: &Path) -> PathBuf {
+    root.join("exercises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_paths_to_exercises_and_ignores_noise() {
+        let root = Path::new("/c/exercises");
+        for (path, expected) in [
+            ("/c/exercises/day05_axum/src/lib.rs", Some("day05_axum")),
+            ("/c/exercises/day05_axum/tests/api.rs", Some("day05_axum")),
+            ("/c/exercises/day05_axum/src/.lib.rs.swp", None),
+            ("/c/exercises/day05_axum/src/lib.rs~", None),
+            ("/c/exercises/day05_axum/src/4913", None),
+            ("/c/exercises/day05_axum/src/.#lib.rs", None),
+            ("/c/exercises/day05_axum/target/debug/x", None),
+            ("/c/exercises/day05_axum", None),
+            ("/c/exercises", None),
+            ("/c/other/day05_axum/src/lib.rs", None),
+        ] {
+            assert_eq!(
+                exercise_of(root, Path::new(path)).as_deref(),
+                expected,
+                "{path}"
+            );
+        }
+    }
+}

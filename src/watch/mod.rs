@@ -1,0 +1,52 @@
+//! Watch mode: one event channel fed by the file watcher, the keyboard and finished runs; a
+//! dispatcher hands each event to a small handler, and the screen is redrawn after each.
+
+mod event;
+mod files;
+mod keys;
+mod screen;
+mod state;
+mod terminal;
+
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::Instant;
+
+use anyhow::Result;
+
+use crate::app::App;
+use crate::cli::WatchArgs;
+pub use event::Event;
+use state::Watch;
+
+/// Runs watch mode until the learner quits.
+pub fn run(app: App, args: &WatchArgs) -> Result<ExitCode> {
+    let (tx, rx) = mpsc::channel();
+    let notice = if args.manual {
+        Some("manual mode: press r to run".to_string())
+    } else {
+        files::start(&app.course.root.join("exercises"), args.poll, tx.clone())?
+    };
+    let guard = terminal::Guard::enter()?;
+    keys::start(tx.clone());
+    let mut watch = Watch::new(app, tx, notice);
+    watch.start_run(watch.shown);
+    watch.draw()?;
+    while !watch.quit {
+        let event = match watch.deadline {
+            Some(deadline) => rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .ok(),
+            None => rx.recv().ok(),
+        };
+        match event {
+            Some(event) => watch.handle(event)?,
+            None => watch.on_quiet()?,
+        }
+        watch.draw()?;
+    }
+    // Nothing the learner's code started may outlive the session.
+    watch.stop_run();
+    drop(guard);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,136 @@
+//! Drawing the watch screen: the day's verdict, the 30-day bar, the notice line and the keys.
+
+use std::io::{self, Write};
+
+use anyhow::Result;
+use crossterm::{cursor::MoveTo, queue, terminal};
+
+use super::state::{View, Watch};
+use crate::progress::DayState;
+use crate::ui::{self, palette};
+
+/// Lines kept for the bar, the notice and the keys under the verdict.
+const FOOTER: usize = 5;
+
+pub fn draw(watch: &Watch) -> Result<()> {
+    let rows = terminal::size()
+        .map_or(24, |(_, rows)| rows as usize)
+        .max(FOOTER + 3);
+    let mut buffer = Vec::new();
+    render(&mut buffer, watch, rows)?;
+    let mut out = io::stdout().lock();
+    queue!(out, MoveTo(0, 0), terminal::Clear(terminal::ClearType::All))?;
+    // Raw mode: a newline does not return the carriage.
+    for line in String::from_utf8_lossy(&buffer).lines().take(rows) {
+        write!(out, "{line}\r\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+pub fn render(out: &mut impl Write, watch: &Watch, rows: usize) -> io::Result<()> {
+    match watch.view {
+        View::List { selected } => render_list(out, watch, selected),
+        View::Day | View::ConfirmReset => render_day(out, watch, rows),
+    }
+}
+
+fn render_day(out: &mut impl Write, watch: &Watch, rows: usize) -> io::Result<()> {
+    let course = &watch.app.course;
+    let exercise = &course.exercises[watch.shown];
+    let mut body = Vec::new();
+    match &watch.verdict {
+        Some(verdict) => ui::verdict::render(&mut body, course, exercise, verdict)?,
+        None => writeln!(
+            body,
+            "{} {}\n",
+            palette::strong(&format!(
+                "Day {} of {}:",
+                exercise.day,
+                course.exercises.len()
+            )),
+            exercise.title
+        )?,
+    }
+    let lesson = course.exercise_dir(exercise).join("README.md");
+    let lesson = palette::link(&lesson, &format!("exercises/{}/README.md", exercise.name));
+    let body = String::from_utf8_lossy(&body).into_owned();
+    let room = rows.saturating_sub(FOOTER + 1);
+    for line in body.lines().take(room) {
+        writeln!(out, "{line}")?;
+    }
+    if body.lines().count() > room {
+        writeln!(
+            out,
+            "{}",
+            palette::dim("... (more above: `backlings run` prints it all)")
+        )?;
+    }
+    let status = if watch.running.is_some() {
+        palette::warn("Running the tests...").to_string()
+    } else {
+        format!("Lesson: {lesson}")
+    };
+    writeln!(out, "{status}")?;
+    writeln!(out, "{}", bar(watch))?;
+    if let Some(notice) = &watch.notice {
+        writeln!(out, "{}", notice.lines().next().unwrap_or(""))?;
+    }
+    if watch.view == View::ConfirmReset {
+        let question = format!(
+            "Reset `{}` to its starter files? Your files are backed up first. [y/N]",
+            exercise.name
+        );
+        return writeln!(out, "{}", palette::warn(&question));
+    }
+    writeln!(
+        out,
+        "{}",
+        palette::dim("n next · h hint · l list · r rerun · x reset · s solution · q quit")
+    )
+}
+
+/// `✓✓✓▶·····  3/30 done`, one mark per day.
+fn bar(watch: &Watch) -> String {
+    let course = &watch.app.course;
+    let progress = &watch.app.progress;
+    let marks: String = (0..course.exercises.len())
+        .map(|i| match progress.state_of(course, i) {
+            DayState::Done => palette::good("✓").to_string(),
+            DayState::Current => palette::warn("▶").to_string(),
+            DayState::Pending => palette::dim("·").to_string(),
+        })
+        .collect();
+    format!(
+        "{marks}  {}/{} done",
+        progress.done_count(course),
+        course.exercises.len()
+    )
+}
+
+fn render_list(out: &mut impl Write, watch: &Watch, selected: usize) -> io::Result<()> {
+    let course = &watch.app.course;
+    writeln!(
+        out,
+        "{}\n",
+        palette::strong("Pick a day: ↑/↓ (or j/k) to move, Enter to work on it, Esc to go back")
+    )?;
+    for (i, exercise) in course.exercises.iter().enumerate() {
+        let mark = match watch.app.progress.state_of(course, i) {
+            DayState::Done => palette::good("✓"),
+            DayState::Current => palette::warn("▶"),
+            DayState::Pending => palette::dim("·"),
+        };
+        let pointer = if i == selected { ">" } else { " " };
+        let line = format!(
+            "{pointer} {mark} {:>2}  {}  {}",
+            exercise.day, exercise.name, exercise.title
+        );
+        if i == selected {
+            writeln!(out, "{}", palette::strong(&line))?;
+        } else {
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,338 @@
+//! The watch session's state and one small handler per event.
+
+use std::collections::BTreeSet;
+use std::sync::mpsc::Sender;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::{Event, files, screen};
+use crate::app::App;
+use crate::commands::reset::{reset_exercise, reveal_solution};
+use crate::runner::{self, Cancel, Cancelled, RunOptions, Verdict};
+
+/// Trailing quiet time after the last file event before a run starts: editors write a burst.
+const DEBOUNCE: Duration = Duration::from_millis(40);
+
+/// What the screen shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Day,
+    List { selected: usize },
+    ConfirmReset,
+}
+
+pub struct Running {
+    pub generation: u64,
+    pub cancel: Cancel,
+    pub thread: std::thread::JoinHandle<()>,
+}
+
+pub struct Watch {
+    pub app: App,
+    /// The exercise on screen (a save in another day shows that day without moving `current`).
+    pub shown: usize,
+    pub verdict: Option<Verdict>,
+    pub running: Option<Running>,
+    pub view: View,
+    pub notice: Option<String>,
+    pub deadline: Option<Instant>,
+    pub quit: bool,
+    pending: BTreeSet<String>,
+    generation: u64,
+    tx: Sender<Event>,
+}
+
+impl Watch {
+    pub fn new(app: App, tx: Sender<Event>, notice: Option<String>) -> Watch {
+        let shown = app.progress.current_index(&app.course);
+        let notice = notice
+            .or_else(|| (!app.progress.welcomed).then(|| app.course.welcome.trim().to_string()));
+        Watch {
+            app,
+            shown,
+            verdict: None,
+            running: None,
+            view: View::Day,
+            notice: notice.filter(|n| !n.is_empty()),
+            deadline: None,
+            quit: false,
+            pending: BTreeSet::new(),
+            generation: 0,
+            tx,
+        }
+    }
+
+    pub fn draw(&self) -> Result<()> {
+        screen::draw(self)
+    }
+
+    pub fn handle(&mut self, event: Event) -> Result<()> {
+        match event {
+            Event::Changed(path) => self.on_changed(&path),
+            Event::WatchError(e) => self.notice = Some(format!("file watcher: {e}")),
+            Event::Key(key) => self.on_key(key)?,
+            Event::Resize => {}
+            Event::TerminalGone => self.quit = true,
+            Event::Finished {
+                generation,
+                name,
+                result,
+            } => self.on_finished(generation, &name, result)?,
+        }
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            self.on_quiet()?;
+        }
+        Ok(())
+    }
+
+    fn on_changed(&mut self, path: &std::path::Path) {
+        let dir = files::exercises_dir(&self.app.course.root);
+        if let Some(name) = files::exercise_of(&dir, path) {
+            self.pending.insert(name);
+            self.deadline = Some(Instant::now() + DEBOUNCE);
+        }
+    }
+
+    /// The debounce window closed: run the day that changed (the shown one first).
+    pub fn on_quiet(&mut self) -> Result<()> {
+        self.deadline = None;
+        let pending = std::mem::take(&mut self.pending);
+        let shown_name = self.app.course.exercises[self.shown].name.clone();
+        let target = if pending.contains(&shown_name) {
+            Some(self.shown)
+        } else {
+            pending
+                .iter()
+                .find_map(|name| self.app.course.index_of(name))
+        };
+        if let Some(index) = target {
+            self.start_run(index);
+        }
+        Ok(())
+    }
+
+    /// Starts a run of exercise `index`, cancelling any run in flight.
+    pub fn start_run(&mut self, index: usize) {
+        if let Some(old) = self.running.take() {
+            old.cancel.cancel();
+        }
+        if index != self.shown {
+            self.verdict = None;
+        }
+        self.shown = index;
+        self.generation += 1;
+        let cancel = Cancel::default();
+        let (course, exercise) = (
+            self.app.course.clone(),
+            self.app.course.exercises[index].clone(),
+        );
+        let (tx, generation, stop) = (self.tx.clone(), self.generation, cancel.clone());
+        let thread = std::thread::spawn(move || {
+            let options = RunOptions {
+                color: crate::ui::palette::enabled(),
+                cancel: Some(cancel),
+                ..Default::default()
+            };
+            let result = runner::run_exercise(&course, &exercise, &options);
+            if result.as_ref().is_err_and(|e| e.is::<Cancelled>()) {
+                return;
+            }
+            let result = result.map_err(|e| format!("{e:#}"));
+            let _ = tx.send(Event::Finished {
+                generation,
+                name: exercise.name,
+                result,
+            });
+        });
+        self.running = Some(Running {
+            generation: self.generation,
+            cancel: stop,
+            thread,
+        });
+    }
+
+    /// Stops the run in flight and waits until its processes are gone.
+    pub fn stop_run(&mut self) {
+        if let Some(run) = self.running.take() {
+            run.cancel.cancel();
+            let _ = run.thread.join();
+        }
+    }
+
+    fn on_finished(
+        &mut self,
+        generation: u64,
+        name: &str,
+        result: Result<Verdict, String>,
+    ) -> Result<()> {
+        if self.running.as_ref().map(|r| r.generation) != Some(generation) {
+            return Ok(());
+        }
+        self.running = None;
+        let verdict = match result {
+            Ok(verdict) => verdict,
+            Err(e) => {
+                self.notice = Some(format!("could not run `{name}`: {e}"));
+                return Ok(());
+            }
+        };
+        let (passed, total) = verdict.score();
+        let today = self.app.today;
+        let newly_done = self.app.progress.record_run(name, passed, total, today);
+        self.app.progress.welcomed = true;
+        self.app.save()?;
+        if newly_done {
+            self.notice = Some(self.done_notice());
+        }
+        self.verdict = Some(verdict);
+        Ok(())
+    }
+
+    fn done_notice(&self) -> String {
+        let exercise = &self.app.course.exercises[self.shown];
+        if self.app.progress.next_pending(&self.app.course).is_none() {
+            return format!(
+                "Every day is done! {}",
+                self.app.course.final_message.trim()
+            );
+        }
+        format!(
+            "Day {} done! Press n for the next day, s to see the solution.",
+            exercise.day
+        )
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Result<()> {
+        if key.modifiers.contains(KeyModifiers::CONTROL)
+            && matches!(key.code, KeyCode::Char('c' | 'd'))
+        {
+            self.quit = true;
+            return Ok(());
+        }
+        match self.view {
+            View::Day => self.on_day_key(key.code),
+            View::List { selected } => self.on_list_key(key.code, selected),
+            View::ConfirmReset => self.on_confirm_key(key.code),
+        }
+    }
+
+    fn on_day_key(&mut self, code: KeyCode) -> Result<()> {
+        self.notice = None;
+        match code {
+            KeyCode::Char('q') => self.quit = true,
+            KeyCode::Char('r') => self.start_run(self.shown),
+            KeyCode::Char('n') => self.next()?,
+            KeyCode::Char('h') => self.hint()?,
+            KeyCode::Char('l') => {
+                self.view = View::List {
+                    selected: self.shown,
+                }
+            }
+            KeyCode::Char('x') => self.view = View::ConfirmReset,
+            KeyCode::Char('s') => self.solution()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn next(&mut self) -> Result<()> {
+        let current = self.app.current().name.clone();
+        if !self.app.progress.is_done(&current) {
+            self.notice = Some(format!(
+                "`{current}` is not done yet: make its tests pass first (or pick a day with l)"
+            ));
+            return Ok(());
+        }
+        match self.app.progress.next_pending(&self.app.course) {
+            Some(index) => self.go(index)?,
+            None => {
+                self.notice = Some(format!(
+                    "Every day is done! {}",
+                    self.app.course.final_message.trim()
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    fn go(&mut self, index: usize) -> Result<()> {
+        let name = self.app.course.exercises[index].name.clone();
+        self.app.progress.set_current(&name);
+        self.app.save()?;
+        self.start_run(index);
+        Ok(())
+    }
+
+    fn hint(&mut self) -> Result<()> {
+        let exercise = self.app.course.exercises[self.shown].clone();
+        if exercise.hints.is_empty() {
+            self.notice = Some("This day has no hints: its README.md is the lesson.".into());
+            return Ok(());
+        }
+        let shown = self
+            .app
+            .progress
+            .reveal_hint(&exercise.name, exercise.hints.len());
+        self.app.save()?;
+        let text = exercise.hints[shown - 1].trim();
+        self.notice = Some(format!("Hint {shown}/{}: {text}", exercise.hints.len()));
+        Ok(())
+    }
+
+    fn solution(&mut self) -> Result<()> {
+        let exercise = self.app.course.exercises[self.shown].clone();
+        if !self.app.progress.is_done(&exercise.name) {
+            self.notice = Some("The solution is shown once the day passes.".into());
+            return Ok(());
+        }
+        self.notice = Some(match reveal_solution(&self.app.course, &exercise)? {
+            Some(path) => format!("Solution: {}", path.display()),
+            None => "This course ships no solution for this day.".into(),
+        });
+        Ok(())
+    }
+
+    fn on_list_key(&mut self, code: KeyCode, selected: usize) -> Result<()> {
+        let last = self.app.course.exercises.len() - 1;
+        match code {
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.view = View::List {
+                    selected: selected.saturating_sub(1),
+                }
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.view = View::List {
+                    selected: (selected + 1).min(last),
+                }
+            }
+            KeyCode::Enter => {
+                self.view = View::Day;
+                self.go(selected)?;
+            }
+            KeyCode::Esc | KeyCode::Char('l' | 'q') => self.view = View::Day,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn on_confirm_key(&mut self, code: KeyCode) -> Result<()> {
+        self.view = View::Day;
+        if code != KeyCode::Char('y') {
+            self.notice = Some("Reset cancelled.".into());
+            return Ok(());
+        }
+        let exercise = self.app.course.exercises[self.shown].clone();
+        self.stop_run();
+        let backup = reset_exercise(&self.app.course, &exercise)?;
+        self.app.progress.reset(&exercise.name);
+        self.app.save()?;
+        self.notice = Some(match backup {
+            Some(path) => format!("Reset. Your files were saved to {}", path.display()),
+            None => "Reset.".into(),
+        });
+        self.start_run(self.shown);
+        Ok(())
+    }
+}

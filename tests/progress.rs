@@ -1,0 +1,146 @@
+//! Progress through the sequence: list, hint, next, go, and a damaged progress file.
+
+mod common;
+
+use common::Course;
+use serde::Deserialize;
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct List {
+    course: String,
+    done: usize,
+    total: usize,
+    streak: usize,
+    plan_day: Option<i64>,
+    started_on: Option<String>,
+    current: String,
+    days: Vec<Day>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Day {
+    day: u32,
+    name: String,
+    title: String,
+    status: String,
+    done_on: Option<String>,
+    tests_passed: Option<usize>,
+    tests_total: Option<usize>,
+    hints_shown: usize,
+    hints_total: usize,
+}
+
+fn list(course: &Course) -> List {
+    let run = course.run(&["list", "--json"]);
+    run.expect_code(0);
+    serde_json::from_str(&run.stdout()).expect("list --json is our schema")
+}
+
+#[test]
+fn list_shows_the_plan_and_the_last_run_of_each_day() {
+    let course = Course::fixture("mini");
+    course.run(&["run", "3"]).expect_code(1);
+    course.run(&["run", "1"]).expect_code(0);
+    let data = list(&course);
+    assert_eq!(
+        (data.done, data.total, data.current.as_str()),
+        (1, 6, "day01_pass")
+    );
+    assert_eq!((data.plan_day, data.streak), (Some(1), 1));
+    let day3 = &data.days[2];
+    assert_eq!((day3.tests_passed, day3.tests_total), (Some(1), Some(3)));
+    assert_eq!(data.days[0].done_on.as_deref(), Some(common::TODAY));
+    let table = course.run(&["list"]).stdout();
+    assert!(
+        table.contains("1/6 days done · day 1 of the plan (started 2026-11-24) · streak: 1 day"),
+        "{table}"
+    );
+    assert!(
+        table.contains("  3  day03_failing          1/3  Some tests fail"),
+        "{table}"
+    );
+}
+
+#[test]
+fn hints_are_revealed_one_at_a_time_and_remembered() {
+    let course = Course::fixture("mini");
+    let first = course.run(&["hint"]).stdout();
+    assert_eq!(first, "Hint 1/3 for day01_pass:\nfirst hint\n\n");
+    let second = course.run(&["hint", "1"]).stdout();
+    assert!(
+        second.contains("first hint") && second.contains("Hint 2/3 for day01_pass:\nsecond hint")
+    );
+    let all = course.run(&["hint", "--all"]).stdout();
+    assert!(
+        all.contains("Hint 3/3 for day01_pass:\nthird hint"),
+        "{all}"
+    );
+    assert_eq!(list(&course).days[0].hints_shown, 3);
+}
+
+#[test]
+fn next_waits_for_the_current_day_to_pass_then_moves_on() {
+    let course = Course::fixture("mini");
+    course.run(&["go", "3"]).expect_code(0);
+    let refused = course.run(&["next"]);
+    refused.expect_code(1);
+    assert!(
+        refused.stderr().contains("`day03_failing` is not done yet"),
+        "{}",
+        refused.stderr()
+    );
+    course.run(&["go", "1"]).expect_code(0);
+    course.run(&["run"]).expect_code(0);
+    let moved = course.run(&["next"]);
+    moved.expect_code(0);
+    assert!(
+        moved.stdout().starts_with("Day 2: Does not compile\n"),
+        "{}",
+        moved.stdout()
+    );
+    assert_eq!(list(&course).current, "day02_compile_error");
+}
+
+#[test]
+fn a_damaged_progress_file_is_kept_aside_and_work_goes_on() {
+    let course = Course::fixture("mini");
+    course.run(&["hint", "3"]).expect_code(0);
+    let good = course.read(".backlings-state.toml");
+    let damaged = format!("{good}\n[exercises.day01_pass\nbroken");
+    course.write(".backlings-state.toml", &damaged);
+    let run = course.run(&["list", "--json"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr()
+            .starts_with("warning: progress file `.backlings-state.toml` is unreadable ("),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr()
+            .contains("kept the old file as `.backlings-state.toml.bak`")
+    );
+    assert_eq!(course.read(".backlings-state.toml.bak"), damaged);
+}
+
+#[test]
+fn progress_survives_a_renamed_day() {
+    let course = Course::fixture("mini");
+    course.run(&["run", "1"]).expect_code(0);
+    let info = course
+        .read("info.toml")
+        .replace("day03_failing", "day03_renamed");
+    course.write("info.toml", &info);
+    std::fs::rename(
+        course.file("exercises/day03_failing"),
+        course.file("exercises/day03_renamed"),
+    )
+    .unwrap();
+    let data = list(&course);
+    assert_eq!(data.done, 1, "day 1 stays done");
+    assert_eq!(data.days[2].name, "day03_renamed");
+}

@@ -1,0 +1,218 @@
+//! Watch mode driven through a real terminal (tmux): saves, keys, cancellation, clean exit.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::Course;
+
+const WAIT: Duration = Duration::from_secs(60);
+
+/// A tmux server of its own running `backlings` in a course.
+struct Session {
+    socket: String,
+    course: Course,
+}
+
+impl Session {
+    /// `None` (and a note) when tmux is missing outside CI; CI must have it.
+    fn start(course: Course, setup: &[&[&str]]) -> Option<Session> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install tmux for the watch tests"
+            );
+            eprintln!("tmux is not installed: skipping a watch-mode test");
+            return None;
+        }
+        for args in setup {
+            course
+                .run(args)
+                .output
+                .status
+                .code()
+                .expect("setup command ran");
+        }
+        let socket = format!(
+            "backlings-test-{}-{}",
+            std::process::id(),
+            course.path().display().to_string().replace('/', "_")
+        );
+        let binary = env!("CARGO_BIN_EXE_backlings");
+        let script =
+            format!("env -u CARGO_TARGET_DIR {binary} --color never; echo EXITED $?; sleep 600");
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                "110",
+                "-y",
+                "40",
+            ])
+            .args(["-c", &course.path().display().to_string()])
+            .args(["-e", &format!("BACKLINGS_TODAY={}", common::TODAY)])
+            .arg(script)
+            .status()
+            .expect("tmux starts");
+        assert!(status.success());
+        Some(Session { socket, course })
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits (bounded) until the screen satisfies `check`.
+    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if check(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < WAIT,
+                "waited {WAIT:?} for {what}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys"])
+            .args(keys)
+            .status()
+            .unwrap();
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+const FIXED_SUB: &str = "pub fn add(a: i32, b: i32) -> i32 { a + b }\npub fn sub(a: i32, b: i32) -> i32 { a - b }\npub fn mul(a: i32, b: i32) -> i32 { a * b }\n";
+
+#[test]
+fn a_plain_save_reruns_the_day_and_shows_the_new_verdict() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    s.course
+        .write("exercises/day03_failing/src/lib.rs", FIXED_SUB);
+    let screen = s.wait_text("day03_failing: 3/3 tests passing");
+    assert!(screen.contains("Day 3 done!"), "{screen}");
+}
+
+#[test]
+fn a_save_by_rename_is_seen_like_an_editors_safe_write() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    let temp = s.course.file("exercises/day03_failing/src/lib.rs.tmp123");
+    std::fs::write(&temp, FIXED_SUB).unwrap();
+    std::fs::rename(&temp, s.course.file("exercises/day03_failing/src/lib.rs")).unwrap();
+    s.wait_text("day03_failing: 3/3 tests passing");
+}
+
+#[test]
+fn the_last_of_quick_saves_decides_the_verdict() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    let path = "exercises/day03_failing/src/lib.rs";
+    s.course.write(path, "this does not compile");
+    s.course.write(path, FIXED_SUB);
+    s.course.write(path, "pub fn add(a: i32, b: i32) -> i32 { a + b }\npub fn sub(a: i32, b: i32) -> i32 { a - b }\npub fn mul(_: i32, _: i32) -> i32 { 0 }\n");
+    s.wait_text("day03_failing: 2/3 tests passing");
+    // It must stay there: no stale run may overwrite it afterwards.
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(1500) {
+        assert!(
+            s.screen().contains("day03_failing: 2/3 tests passing"),
+            "{}",
+            s.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_save_in_another_day_shows_it_without_moving_the_learner() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    s.course.write(
+        "exercises/day01_pass/src/lib.rs",
+        "pub fn answer() -> u32 { 41 }\n",
+    );
+    let screen = s.wait_text("day01_pass: 1/2 tests passing");
+    assert!(screen.contains("··▶···"), "day 3 stays current: {screen}");
+}
+
+#[test]
+fn keys_show_hints_the_list_and_quit_restoring_the_terminal() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[]) else {
+        return;
+    };
+    s.wait_text("day01_pass: 2/2 tests passing");
+    s.keys(&["h"]);
+    s.wait_text("Hint 1/3: first hint");
+    s.keys(&["l"]);
+    s.wait_text("Pick a day");
+    s.keys(&["Down", "Down", "Enter"]);
+    s.wait_text("day03_failing: 1/3 tests passing");
+    s.keys(&["q"]);
+    s.wait_text("EXITED 0");
+    let list = s.course.run(&["list", "--json"]).stdout();
+    assert!(list.contains("\"current\": \"day03_failing\""), "{list}");
+}
+
+#[test]
+fn quitting_during_a_hanging_test_leaves_no_process_behind() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "4"]]) else {
+        return;
+    };
+    s.wait_text("Running the tests...");
+    // Give the hanging test time to start, then quit while it runs.
+    s.wait_for("the hanging test to start", |_| {
+        test_process_running(&s.course)
+    });
+    s.keys(&["q"]);
+    s.wait_text("EXITED 0");
+    assert!(
+        !test_process_running(&s.course),
+        "a test process outlived watch mode"
+    );
+}
+
+fn test_process_running(course: &Course) -> bool {
+    let needle = course.path().display().to_string();
+    std::fs::read_dir("/proc").unwrap().flatten().any(|entry| {
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline);
+        cmdline.contains(&needle) && cmdline.contains("never_returns")
+    })
+}
