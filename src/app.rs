@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
 use crate::course::{Course, Exercise};
+use crate::progress::lock::Lock;
 use crate::progress::{Progress, store};
 use crate::ui::palette;
 
@@ -13,17 +14,30 @@ pub struct App {
     pub course: Course,
     pub progress: Progress,
     pub today: NaiveDate,
+    /// Held by commands that write progress, so two runners never race on it.
+    _lock: Option<Lock>,
+}
+
+/// Whether a command writes progress (and so must be the only runner in the course).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
 }
 
 impl App {
     /// Opens the course around the current directory and loads its progress.
-    pub fn open() -> Result<App> {
+    pub fn open(access: Access) -> Result<App> {
         let here = std::env::current_dir().context("cannot read the current directory")?;
-        App::open_at(&Course::discover(&here)?)
+        App::open_at(&Course::discover(&here)?, access)
     }
 
-    pub fn open_at(root: &Path) -> Result<App> {
+    pub fn open_at(root: &Path, access: Access) -> Result<App> {
         let course = Course::load(root)?;
+        let lock = match access {
+            Access::Write => Some(Lock::acquire(root)?),
+            Access::Read => None,
+        };
         let today = crate::clock::today();
         let loaded = store::load(root, today)?;
         if let Some(warning) = loaded.warning {
@@ -33,6 +47,7 @@ impl App {
             course,
             progress: loaded.progress,
             today,
+            _lock: lock,
         };
         // Pin the current day, so passing it does not silently move the learner on.
         let current = app.current().name.clone();

@@ -144,3 +144,48 @@ fn progress_survives_a_renamed_day() {
     assert_eq!(data.done, 1, "day 1 stays done");
     assert_eq!(data.days[2].name, "day03_renamed");
 }
+
+#[test]
+fn a_second_runner_in_the_same_course_is_refused_and_a_stale_lock_recovered() {
+    let course = Course::fixture("mini");
+    // A live process that is not backlings holds the lock: our own test process.
+    course.write(".backlings/lock", &std::process::id().to_string());
+    let run = course.run(&["hint"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains(&format!(
+            "another backlings (pid {}) is running in this course",
+            std::process::id()
+        )),
+        "{}",
+        run.stderr()
+    );
+    assert!(course.run(&["list"]).code() == 0, "reading needs no lock");
+    course.write(".backlings/lock", "999999999");
+    course.run(&["hint"]).expect_code(0);
+    assert!(
+        !course.file(".backlings/lock").exists(),
+        "the lock is released on exit"
+    );
+}
+
+#[test]
+fn killing_the_runner_mid_write_never_tears_the_progress_file() {
+    let course = Course::fixture("mini");
+    course.run(&["hint"]).expect_code(0);
+    for i in 0..40u64 {
+        let mut child = common::backlings(course.path())
+            .args(["go", &(1 + i % 6).to_string()])
+            .spawn()
+            .unwrap();
+        // Kill at varying moments, from before start-up to after the write.
+        std::thread::sleep(std::time::Duration::from_micros(500 * (i % 8) * (i % 5)));
+        let _ = child.kill();
+        let _ = child.wait();
+        let text = course.read(".backlings-state.toml");
+        let parsed: Result<toml::Table, _> = text.parse();
+        assert!(parsed.is_ok(), "torn progress file after kill {i}:\n{text}");
+        let _ = std::fs::remove_file(course.file(".backlings/lock"));
+    }
+    course.run(&["list"]).expect_code(0);
+}

@@ -4,11 +4,11 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::app::App;
+use crate::app::{Access, App};
 use crate::ui::palette;
 
 pub fn hint(day: Option<&str>, all: bool) -> Result<ExitCode> {
-    let mut app = App::open()?;
+    let mut app = App::open(Access::Write)?;
     let exercise = app.pick(day)?;
     let available = exercise.hints.len();
     if available == 0 {

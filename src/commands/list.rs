@@ -4,11 +4,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::app::App;
+use crate::app::{Access, App};
 use crate::ui;
 
 pub fn list(json: bool) -> Result<ExitCode> {
-    let app = App::open()?;
+    let app = App::open(Access::Read)?;
     let mut out = std::io::stdout().lock();
     if json {
         serde_json::to_writer_pretty(&mut out, &ui::list::json(&app))

@@ -4,11 +4,11 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::app::App;
+use crate::app::{Access, App};
 use crate::ui::palette;
 
 pub fn next() -> Result<ExitCode> {
-    let mut app = App::open()?;
+    let mut app = App::open(Access::Write)?;
     let current = app.current().clone();
     if !app.progress.is_done(&current.name) {
         eprintln!(
@@ -31,7 +31,7 @@ pub fn next() -> Result<ExitCode> {
 }
 
 pub fn go(day: &str) -> Result<ExitCode> {
-    let mut app = App::open()?;
+    let mut app = App::open(Access::Write)?;
     let exercise = app.course.find(day)?.clone();
     app.progress.set_current(&exercise.name);
     app.save()?;

@@ -7,7 +7,7 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
 
-use crate::app::App;
+use crate::app::{Access, App};
 use crate::course::{Course, Exercise};
 use crate::embedded;
 use crate::runner::process::{self, Exit, Limits};
@@ -17,7 +17,7 @@ use crate::ui::palette;
 pub const BACKUP_DIR: &str = ".backlings/backups";
 
 pub fn reset(day: &str, yes: bool) -> Result<ExitCode> {
-    let mut app = App::open()?;
+    let mut app = App::open(Access::Write)?;
     let exercise = app.course.find(day)?.clone();
     if !yes && !confirm(&exercise)? {
         println!("Nothing was changed.");

@@ -6,13 +6,13 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::app::App;
+use crate::app::{Access, App};
 use crate::course::Exercise;
 use crate::runner::{self, RunOptions, Verdict};
 use crate::ui::{self, palette};
 
 pub fn run(day: Option<&str>) -> Result<ExitCode> {
-    let mut app = App::open()?;
+    let mut app = App::open(Access::Write)?;
     let exercise = app.pick(day)?;
     let spinner = indicatif::ProgressBar::new_spinner()
         .with_message(format!("building and testing {}", exercise.name));

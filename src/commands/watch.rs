@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use crate::app::App;
+use crate::app::{Access, App};
 use crate::cli::WatchArgs;
 
 pub fn watch(args: &WatchArgs) -> Result<ExitCode> {
@@ -15,6 +15,6 @@ pub fn watch(args: &WatchArgs) -> Result<ExitCode> {
              or `backlings grade` to grade a course"
         );
     }
-    let app = App::open()?;
+    let app = App::open(Access::Write)?;
     crate::watch::run(app, args)
 }

@@ -1,6 +1,7 @@
 //! The learner's progress: a plain struct with pure transitions. Reading and writing it is
 //! `store.rs`'s job.
 
+pub mod lock;
 pub mod store;
 
 use std::collections::BTreeMap;
