@@ -40,8 +40,10 @@ impl Session {
             course.path().display().to_string().replace('/', "_")
         );
         let binary = env!("CARGO_BIN_EXE_backlings");
-        let script =
-            format!("env -u CARGO_TARGET_DIR {binary} --color never; echo EXITED $?; sleep 600");
+        let script = format!(
+            "env -u CARGO_TARGET_DIR BACKLINGS_RUN_LOG={} {binary} --color never; echo EXITED $?; sleep 600",
+            course.file("runs.log").display()
+        );
         let status = Command::new("tmux")
             .args([
                 "-L",
@@ -215,4 +217,47 @@ fn test_process_running(course: &Course) -> bool {
         let cmdline = String::from_utf8_lossy(&cmdline);
         cmdline.contains(&needle) && cmdline.contains("never_returns")
     })
+}
+
+#[test]
+fn a_burst_of_200_saves_ends_in_one_verdict_for_the_last_files() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    let path = "exercises/day03_failing/src/lib.rs";
+    let start = Instant::now();
+    for i in 0..200 {
+        let body = if i % 2 == 0 {
+            "broken on purpose"
+        } else {
+            "pub fn add(a: i32, b: i32) -> i32 { a + b }\npub fn sub(a: i32, b: i32) -> i32 { a + b }\npub fn mul(a: i32, b: i32) -> i32 { a * b }\n"
+        };
+        s.course.write(path, body);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    s.course.write(path, FIXED_SUB);
+    let burst = start.elapsed();
+    s.wait_text("day03_failing: 3/3 tests passing");
+    let runs = s.course.read("runs.log").lines().count();
+    // One at start, then the burst: debouncing and cancelling keep it to a handful.
+    assert!(runs <= 12, "{runs} runs for 200 saves in {burst:?}");
+    assert!(s.screen().contains("day03_failing: 3/3 tests passing"));
+}
+
+#[test]
+fn the_exercises_folder_deleted_and_restored_is_survived() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    std::fs::rename(s.course.file("exercises"), s.course.file("moved-away")).unwrap();
+    s.wait_text("is gone: restore it");
+    std::fs::rename(s.course.file("moved-away"), s.course.file("exercises")).unwrap();
+    s.wait_text("`exercises/` is back; watching it again");
+    s.course
+        .write("exercises/day03_failing/src/lib.rs", FIXED_SUB);
+    s.wait_text("day03_failing: 3/3 tests passing");
+    s.keys(&["q"]);
+    s.wait_text("EXITED 0");
 }

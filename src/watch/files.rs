@@ -13,44 +13,68 @@ use super::Event;
 /// How often `--poll` looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
-/// Starts watching; the watcher lives for the rest of the process. Returns a notice when it
-/// chose to poll.
-pub fn start(dir: &Path, poll: bool, tx: Sender<Event>) -> Result<Option<String>> {
-    let auto_poll = !poll && events_unreliable(dir);
-    let handler = move |result: notify::Result<notify::Event>| match result {
-        Ok(event) if !matches!(event.kind, EventKind::Access(_)) => {
-            for path in event.paths {
-                let _ = tx.send(Event::Changed(path));
+/// The file watcher: the course root (not recursive: to see `exercises/` come back after it
+/// was deleted or renamed) and `exercises/` recursively.
+pub struct FileWatch {
+    watcher: Box<dyn Watcher + Send>,
+    exercises: PathBuf,
+}
+
+impl FileWatch {
+    /// Starts watching `root`. Returns a notice too when it chose to poll.
+    pub fn start(
+        root: &Path,
+        poll: bool,
+        tx: Sender<Event>,
+    ) -> Result<(FileWatch, Option<String>)> {
+        let exercises = exercises_dir(root);
+        let auto_poll = !poll && events_unreliable(root);
+        let handler = move |result: notify::Result<notify::Event>| match result {
+            Ok(event) if !matches!(event.kind, EventKind::Access(_)) => {
+                for path in event.paths {
+                    let _ = tx.send(Event::Changed(path));
+                }
             }
-        }
-        Ok(_) => {}
-        Err(e) => {
-            let _ = tx.send(Event::WatchError(e.to_string()));
-        }
-    };
-    let context = || {
-        format!(
-            "cannot watch `{}` for changes (try `--poll`)",
-            dir.display()
-        )
-    };
-    if poll || auto_poll {
-        let config = Config::default().with_poll_interval(POLL_INTERVAL);
-        let mut watcher = PollWatcher::new(handler, config).with_context(context)?;
+            Ok(_) => {}
+            Err(e) => {
+                let _ = tx.send(Event::WatchError(e.to_string()));
+            }
+        };
+        let context = || {
+            format!(
+                "cannot watch `{}` for changes (try `--poll`)",
+                root.display()
+            )
+        };
+        let mut watcher: Box<dyn Watcher + Send> = if poll || auto_poll {
+            let config = Config::default().with_poll_interval(POLL_INTERVAL);
+            Box::new(PollWatcher::new(handler, config).with_context(context)?)
+        } else {
+            Box::new(RecommendedWatcher::new(handler, Config::default()).with_context(context)?)
+        };
         watcher
-            .watch(dir, RecursiveMode::Recursive)
+            .watch(root, RecursiveMode::NonRecursive)
             .with_context(context)?;
-        std::mem::forget(watcher);
-    } else {
-        let mut watcher =
-            RecommendedWatcher::new(handler, Config::default()).with_context(context)?;
-        watcher
-            .watch(dir, RecursiveMode::Recursive)
-            .with_context(context)?;
-        // Watching ends when the process does; dropping the watcher would stop it now.
-        std::mem::forget(watcher);
+        let mut files = FileWatch { watcher, exercises };
+        files.rearm();
+        let notice = auto_poll
+            .then(|| "file events do not arrive on this file system; polling instead".into());
+        Ok((files, notice))
     }
-    Ok(auto_poll.then(|| "file events do not arrive on this file system; polling instead".into()))
+
+    /// (Re)watches `exercises/` recursively; false when it is not there.
+    pub fn rearm(&mut self) -> bool {
+        let _ = self.watcher.unwatch(&self.exercises);
+        self.exercises.is_dir()
+            && self
+                .watcher
+                .watch(&self.exercises, RecursiveMode::Recursive)
+                .is_ok()
+    }
+
+    pub fn exercises(&self) -> &Path {
+        &self.exercises
+    }
 }
 
 /// WSL's Windows drives and network file systems do not deliver inotify events.

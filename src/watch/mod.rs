@@ -22,14 +22,15 @@ use state::Watch;
 /// Runs watch mode until the learner quits.
 pub fn run(app: App, args: &WatchArgs) -> Result<ExitCode> {
     let (tx, rx) = mpsc::channel();
-    let notice = if args.manual {
-        Some("manual mode: press r to run".to_string())
+    let (files, notice) = if args.manual {
+        (None, Some("manual mode: press r to run".to_string()))
     } else {
-        files::start(&app.course.root.join("exercises"), args.poll, tx.clone())?
+        let (files, notice) = files::FileWatch::start(&app.course.root, args.poll, tx.clone())?;
+        (Some(files), notice)
     };
     let guard = terminal::Guard::enter()?;
     keys::start(tx.clone());
-    let mut watch = Watch::new(app, tx, notice);
+    let mut watch = Watch::new(app, tx, notice, files);
     watch.start_run(watch.shown);
     watch.draw()?;
     while !watch.quit {

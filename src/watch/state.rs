@@ -42,10 +42,16 @@ pub struct Watch {
     pending: BTreeSet<String>,
     generation: u64,
     tx: Sender<Event>,
+    files: Option<files::FileWatch>,
 }
 
 impl Watch {
-    pub fn new(app: App, tx: Sender<Event>, notice: Option<String>) -> Watch {
+    pub fn new(
+        app: App,
+        tx: Sender<Event>,
+        notice: Option<String>,
+        files: Option<files::FileWatch>,
+    ) -> Watch {
         let shown = app.progress.current_index(&app.course);
         let notice = notice
             .or_else(|| (!app.progress.welcomed).then(|| app.course.welcome.trim().to_string()));
@@ -61,6 +67,7 @@ impl Watch {
             pending: BTreeSet::new(),
             generation: 0,
             tx,
+            files,
         }
     }
 
@@ -89,9 +96,30 @@ impl Watch {
 
     fn on_changed(&mut self, path: &std::path::Path) {
         let dir = files::exercises_dir(&self.app.course.root);
+        if path == dir {
+            return self.on_exercises_dir_changed();
+        }
         if let Some(name) = files::exercise_of(&dir, path) {
             self.pending.insert(name);
             self.deadline = Some(Instant::now() + DEBOUNCE);
+        }
+    }
+
+    /// `exercises/` itself was removed, renamed or created: say so, and rewatch it when back.
+    fn on_exercises_dir_changed(&mut self) {
+        let Some(files) = self.files.as_mut() else {
+            return;
+        };
+        if files.rearm() {
+            self.notice = Some("`exercises/` is back; watching it again".into());
+            let shown = self.app.course.exercises[self.shown].name.clone();
+            self.pending.insert(shown);
+            self.deadline = Some(Instant::now() + DEBOUNCE);
+        } else {
+            self.notice = Some(format!(
+                "`{}` is gone: restore it (e.g. `git checkout exercises`) and watching resumes",
+                files.exercises().display()
+            ));
         }
     }
 
@@ -123,6 +151,7 @@ impl Watch {
         }
         self.shown = index;
         self.generation += 1;
+        log_run(&self.app.course.exercises[index].name);
         let cancel = Cancel::default();
         let (course, exercise) = (
             self.app.course.clone(),
@@ -334,5 +363,21 @@ impl Watch {
         });
         self.start_run(self.shown);
         Ok(())
+    }
+}
+
+/// Appends a line per run to the file named by `BACKLINGS_RUN_LOG`, for tests and for anyone
+/// diagnosing how often watch mode reruns.
+fn log_run(name: &str) {
+    use std::io::Write;
+    let Some(path) = std::env::var_os("BACKLINGS_RUN_LOG") else {
+        return;
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path);
+    if let Ok(mut file) = file {
+        let _ = writeln!(file, "run {name}");
     }
 }
