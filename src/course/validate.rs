@@ -107,6 +107,8 @@ pub fn missing_directories(course: &Course, text: &str) -> Vec<Problem> {
         }
         let what = if dir.is_dir() {
             "has no `Cargo.toml`"
+        } else if dir.exists() {
+            "is a file, not a directory"
         } else {
             "does not exist"
         };

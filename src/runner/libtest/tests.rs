@@ -49,7 +49,12 @@ fn reads_the_reported_status() {
         ("test t ... ok\n", Reported::Ok),
         ("test t ... FAILED\n", Reported::Failed),
         ("test t ... ignored, slow\n", Reported::Ignored),
-        ("test t ... ok but later\n", Reported::Failed),
+        ("test t ... ok but later\n", Reported::Silent),
+        ("running 1 test\ntest t ... ", Reported::Silent),
+        (
+            "test t ... direct\nok\n\ntest result: ok. 1 passed; 0 failed",
+            Reported::Ok,
+        ),
         ("test tt ... ok\n", Reported::Silent),
         ("running 1 test\n", Reported::Silent),
         ("", Reported::Silent),

@@ -1,0 +1,83 @@
+//! Learner code that breaks things: the runner reports it truthfully and cleans up.
+
+mod common;
+
+use common::Course;
+
+#[test]
+fn a_failing_build_script_is_a_compile_verdict_not_a_crash() {
+    let course = Course::fixture("faults");
+    let run = course.run(&["run", "1"]);
+    run.expect_code(1);
+    let stdout = run.stdout();
+    assert!(
+        stdout.contains("day01_build_script: does not compile"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("failed to run custom build command"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the build script could not find its input file"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn exiting_the_test_process_early_is_never_a_pass() {
+    let course = Course::fixture("faults");
+    let run = course.run(&["run", "2"]);
+    run.expect_code(1);
+    let stdout = run.stdout();
+    assert!(stdout.contains("✗ looks_finished"), "{stdout}");
+    assert!(
+        stdout.contains("exited with code 0 before libtest reported a result"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("day02_exits_early: 1/2 tests passing"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_stack_overflow_is_reported_as_a_crash() {
+    let course = Course::fixture("faults");
+    let run = course.run(&["run", "3"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout().contains("crashed: stack overflow"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn a_server_left_running_by_a_test_is_killed_and_its_port_freed() {
+    let course = Course::fixture("faults");
+    course.run(&["run", "4"]).expect_code(0);
+    let port: u16 = course
+        .read("exercises/day04_port/port")
+        .trim()
+        .parse()
+        .unwrap();
+    // The listener died with the test's process group, so the port can be bound again.
+    std::net::TcpListener::bind(("127.0.0.1", port))
+        .unwrap_or_else(|e| panic!("port {port} is still held: {e}"));
+}
+
+#[test]
+fn a_day_directory_replaced_by_a_file_is_named() {
+    let course = Course::fixture("faults");
+    std::fs::remove_dir_all(course.file("exercises/day02_exits_early")).unwrap();
+    course.write("exercises/day02_exits_early", "oops");
+    let run = course.run(&["list"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr()
+            .contains("`exercises/day02_exits_early` is a file, not a directory"),
+        "{}",
+        run.stderr()
+    );
+}
