@@ -8,6 +8,7 @@ mod course;
 mod embedded;
 mod progress;
 mod runner;
+mod signals;
 mod suggest;
 mod ui;
 mod watch;
@@ -19,6 +20,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     ui::palette::init(cli.color);
+    signals::install();
     match commands::dispatch(cli.command) {
         Ok(code) => code,
         Err(error) => {

@@ -81,3 +81,30 @@ fn a_day_directory_replaced_by_a_file_is_named() {
         run.stderr()
     );
 }
+
+#[test]
+fn interrupting_a_run_takes_its_hanging_test_down_too() {
+    let course = Course::fixture("mini");
+    let mut child = common::backlings(course.path())
+        .args(["run", "4"])
+        .spawn()
+        .unwrap();
+    let needle = course.path().display().to_string();
+    let running = || common::processes_matching(&[needle.as_str(), "never_returns"]);
+    let start = std::time::Instant::now();
+    while running().is_empty() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "the hanging test never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "exit code for an interrupt");
+    assert!(
+        running().is_empty(),
+        "the hanging test outlived the interrupted runner"
+    );
+}

@@ -261,3 +261,24 @@ fn the_exercises_folder_deleted_and_restored_is_survived() {
     s.keys(&["q"]);
     s.wait_text("EXITED 0");
 }
+
+#[test]
+fn closing_the_terminal_during_a_hanging_test_leaves_no_process_behind() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "4"]]) else {
+        return;
+    };
+    s.wait_for("the hanging test to start", |_| {
+        test_process_running(&s.course)
+    });
+    let _ = Command::new("tmux")
+        .args(["-L", &s.socket, "kill-server"])
+        .status();
+    let start = Instant::now();
+    while test_process_running(&s.course) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "a test process outlived the closed terminal"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

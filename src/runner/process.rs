@@ -129,6 +129,7 @@ pub fn run(mut cmd: Command, limits: &Limits) -> io::Result<Outcome> {
     let started = Instant::now();
     let mut child = cmd.spawn()?;
     let pid = child.id();
+    let _registered = Registered::new(pid);
     let readers = spawn_readers(&mut child, limits);
     let (status_tx, status_rx) = mpsc::channel();
     // The waiter owns the child, so it is reaped exactly once whatever happens here.
@@ -268,6 +269,36 @@ fn isolate(cmd: &mut Command) {
 
 #[cfg(not(unix))]
 fn isolate(_cmd: &mut Command) {}
+
+/// Process groups started and not yet cleaned up, so a signal to backlings can take them down
+/// too (they are in groups of their own, so the terminal's Ctrl-C does not reach them).
+static ACTIVE: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+/// Keeps a group in `ACTIVE` for as long as `run` works with it.
+struct Registered(u32);
+
+impl Registered {
+    fn new(pid: u32) -> Registered {
+        ACTIVE.lock().unwrap_or_else(|e| e.into_inner()).push(pid);
+        Registered(pid)
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        ACTIVE
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|p| *p != self.0);
+    }
+}
+
+/// Kills every process group still running (backlings is being stopped by a signal).
+pub fn kill_all_active() {
+    for pid in ACTIVE.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        kill_group(*pid);
+    }
+}
 
 /// Kills every process in the group led by `pid`; a group already gone is not an error.
 #[cfg(unix)]

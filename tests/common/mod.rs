@@ -123,3 +123,18 @@ pub fn alive(pid: i32) -> bool {
         })
         .unwrap_or(false)
 }
+
+/// Pids whose command line contains every needle.
+pub fn processes_matching(needles: &[&str]) -> Vec<i32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|entry| {
+            let pid: i32 = entry.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            let cmdline = String::from_utf8_lossy(&cmdline);
+            needles.iter().all(|n| cmdline.contains(n)).then_some(pid)
+        })
+        .filter(|pid| alive(*pid))
+        .collect()
+}
