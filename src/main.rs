@@ -7,6 +7,8 @@ mod commands;
 mod course;
 mod embedded;
 mod progress;
+#[cfg(test)]
+mod robustness;
 mod runner;
 mod signals;
 mod suggest;

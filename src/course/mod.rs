@@ -1,7 +1,7 @@
 //! The course: `info.toml` parsed raw, then validated into a [`Course`] of [`Exercise`]s.
 
 mod raw;
-mod validate;
+pub mod validate;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
