@@ -64,6 +64,9 @@ pub enum Command {
         /// Where to create the course.
         #[arg(default_value = "backlings-course")]
         dir: PathBuf,
+        /// Do not build the course's dependencies now (the first run will).
+        #[arg(long)]
+        no_warmup: bool,
     },
 }
 
@@ -75,4 +78,7 @@ pub struct WatchArgs {
     /// Run only when you press `r`.
     #[arg(long)]
     pub manual: bool,
+    /// Do not build the other days' dependencies in the background.
+    #[arg(long)]
+    pub no_warmup: bool,
 }

@@ -13,6 +13,7 @@ mod runner;
 mod signals;
 mod suggest;
 mod ui;
+mod warmup;
 mod watch;
 
 use std::process::ExitCode;

@@ -16,7 +16,7 @@ fn init_course() -> (tempfile::TempDir, PathBuf) {
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("course");
     let out = backlings(parent.path())
-        .args(["init", "course"])
+        .args(["init", "course", "--no-warmup"])
         .output()
         .unwrap();
     assert!(

@@ -107,6 +107,7 @@ impl Drop for Session {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
             .args(["-L", &self.socket, "kill-server"])
+            .stderr(std::process::Stdio::null())
             .status();
     }
 }
@@ -281,4 +282,26 @@ fn closing_the_terminal_during_a_hanging_test_leaves_no_process_behind() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn the_other_days_are_warmed_up_in_the_background_after_the_first_run() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    let marker = s.course.file("target/.backlings-warm");
+    s.wait_for("the warm-up to finish", |_| marker.is_file());
+    // Every other day was built too: running one now compiles nothing of its own.
+    let log = s.course.file("target/debug/deps");
+    let built = std::fs::read_dir(log)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("libday05_flood")
+        })
+        .count();
+    assert!(built > 0, "day 5 was built by the warm-up");
 }

@@ -2,11 +2,15 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+use crate::course::Course;
 use crate::embedded;
 use crate::ui::palette;
+use crate::warmup;
 
 const GITIGNORE: &str = "/target\n/.backlings-state.toml*\n/.backlings/\n";
 
@@ -22,7 +26,7 @@ const VSCODE_EXTENSIONS: &str = r#"{
 }
 "#;
 
-pub fn init(dir: &Path) -> Result<ExitCode> {
+pub fn init(dir: &Path, no_warmup: bool) -> Result<ExitCode> {
     if dir.exists() {
         bail!(
             "`{}` already exists; backlings will not write over it. Pick a new directory \
@@ -40,8 +44,41 @@ pub fn init(dir: &Path) -> Result<ExitCode> {
         palette::good("Created"),
         dir.display()
     );
+    if !no_warmup {
+        warm_up(dir)?;
+    }
     println!("Start with:\n\n    cd {}\n    backlings\n", dir.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Builds the course's dependencies now, with a bar on a terminal, so the first save is fast.
+fn warm_up(dir: &Path) -> Result<()> {
+    let course = Course::load(dir)?;
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} crates, {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(
+        "Building the course's dependencies (Ctrl-C is safe; `--no-warmup` skips this)",
+    );
+    let shown = bar.clone();
+    let started = Instant::now();
+    let result = warmup::warm(
+        &course,
+        None,
+        Arc::new(move |done, total| {
+            shown.set_length(total as u64);
+            shown.set_position(done as u64);
+        }),
+    );
+    bar.finish_and_clear();
+    result?;
+    println!(
+        "Built the dependencies of every day in {:.0} s.",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn write_course(dir: &Path) -> Result<()> {

@@ -23,6 +23,6 @@ pub fn dispatch(command: Option<Command>) -> Result<ExitCode> {
         Command::Next => navigate::next(),
         Command::Go { day } => navigate::go(&day),
         Command::Reset { day, yes } => reset::reset(&day, yes),
-        Command::Init { dir } => init::init(&dir),
+        Command::Init { dir, no_warmup } => init::init(&dir, no_warmup),
     }
 }

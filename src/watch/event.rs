@@ -16,6 +16,13 @@ pub enum Event {
     Resize,
     /// The terminal closed.
     TerminalGone,
+    /// The background warm-up built `done` of about `total` crates.
+    WarmupProgress {
+        done: usize,
+        total: usize,
+    },
+    /// The background warm-up ended: finished, cancelled (a run needed cargo), or failed.
+    WarmupEnded(Result<crate::warmup::Warmed, String>),
     /// A run ended; stale generations are ignored.
     Finished {
         generation: u64,

@@ -30,7 +30,8 @@ pub fn run(app: App, args: &WatchArgs) -> Result<ExitCode> {
     };
     let guard = terminal::Guard::enter()?;
     keys::start(tx.clone());
-    let mut watch = Watch::new(app, tx, notice, files);
+    let warm = args.no_warmup || crate::warmup::is_warm(&app.course);
+    let mut watch = Watch::new(app, tx, notice, files, warm);
     watch.start_run(watch.shown);
     watch.draw()?;
     while !watch.quit {

@@ -72,7 +72,17 @@ fn render_day(out: &mut impl Write, watch: &Watch, rows: usize) -> io::Result<()
         format!("Lesson: {lesson}")
     };
     writeln!(out, "{status}")?;
-    writeln!(out, "{}", bar(watch))?;
+    let mut days = bar(watch);
+    if let Some(warming) = &watch.warming {
+        let (done, total) = warming.progress;
+        days.push_str(
+            &palette::dim(&format!(
+                "  · warming up the other days: {done}/{total} crates"
+            ))
+            .to_string(),
+        );
+    }
+    writeln!(out, "{days}")?;
     if let Some(notice) = &watch.notice {
         writeln!(out, "{}", notice.lines().next().unwrap_or(""))?;
     }

@@ -23,6 +23,13 @@ pub enum View {
     ConfirmReset,
 }
 
+/// The background warm-up in flight.
+pub struct Warming {
+    cancel: Cancel,
+    thread: std::thread::JoinHandle<()>,
+    pub progress: (usize, usize),
+}
+
 pub struct Running {
     pub generation: u64,
     pub cancel: Cancel,
@@ -43,6 +50,9 @@ pub struct Watch {
     generation: u64,
     tx: Sender<Event>,
     files: Option<files::FileWatch>,
+    /// Whether every day's dependencies are built (or warming was declined).
+    warm: bool,
+    pub warming: Option<Warming>,
 }
 
 impl Watch {
@@ -51,6 +61,7 @@ impl Watch {
         tx: Sender<Event>,
         notice: Option<String>,
         files: Option<files::FileWatch>,
+        warm: bool,
     ) -> Watch {
         let shown = app.progress.current_index(&app.course);
         let notice = notice
@@ -68,6 +79,8 @@ impl Watch {
             generation: 0,
             tx,
             files,
+            warm,
+            warming: None,
         }
     }
 
@@ -82,6 +95,12 @@ impl Watch {
             Event::Key(key) => self.on_key(key)?,
             Event::Resize => {}
             Event::TerminalGone => self.quit = true,
+            Event::WarmupProgress { done, total } => {
+                if let Some(warming) = self.warming.as_mut() {
+                    warming.progress = (done, total);
+                }
+            }
+            Event::WarmupEnded(result) => self.on_warmup_ended(result),
             Event::Finished {
                 generation,
                 name,
@@ -143,6 +162,8 @@ impl Watch {
 
     /// Starts a run of exercise `index`, cancelling any run in flight.
     pub fn start_run(&mut self, index: usize) {
+        // The warm-up holds cargo's lock on the target directory: the learner's run comes first.
+        self.stop_warmup();
         if let Some(old) = self.running.take() {
             old.cancel.cancel();
         }
@@ -182,8 +203,58 @@ impl Watch {
         });
     }
 
+    /// Builds the other days' dependencies in the background while nothing else runs.
+    fn start_warmup(&mut self) {
+        if self.warm || self.warming.is_some() || self.running.is_some() {
+            return;
+        }
+        let (course, tx, cancel) = (self.app.course.clone(), self.tx.clone(), Cancel::default());
+        let stop = cancel.clone();
+        let thread = std::thread::spawn(move || {
+            let progress_tx = tx.clone();
+            let progress = std::sync::Arc::new(move |done, total| {
+                let _ = progress_tx.send(Event::WarmupProgress { done, total });
+            });
+            let result = crate::warmup::warm(&course, Some(stop), progress);
+            let _ = tx.send(Event::WarmupEnded(result.map_err(|e| format!("{e:#}"))));
+        });
+        self.warming = Some(Warming {
+            cancel,
+            thread,
+            progress: (0, 0),
+        });
+    }
+
+    fn stop_warmup(&mut self) {
+        if let Some(warming) = self.warming.take() {
+            warming.cancel.cancel();
+            let _ = warming.thread.join();
+        }
+    }
+
+    fn on_warmup_ended(&mut self, result: Result<crate::warmup::Warmed, String>) {
+        self.warming = None;
+        match result {
+            Ok(crate::warmup::Warmed::Done) => {
+                self.warm = true;
+                // A quiet notice: it must not hide one the learner needs.
+                self.notice.get_or_insert_with(|| {
+                    "Warm-up done: every day's dependencies are built.".into()
+                });
+            }
+            // A run took cargo; the warm-up resumes when it finishes.
+            Ok(crate::warmup::Warmed::Cancelled) => {}
+            Err(e) => {
+                self.warm = true;
+                self.notice
+                    .get_or_insert_with(|| format!("warm-up stopped: {e}"));
+            }
+        }
+    }
+
     /// Stops the run in flight and waits until its processes are gone.
     pub fn stop_run(&mut self) {
+        self.stop_warmup();
         if let Some(run) = self.running.take() {
             run.cancel.cancel();
             let _ = run.thread.join();
@@ -200,6 +271,7 @@ impl Watch {
             return Ok(());
         }
         self.running = None;
+        self.start_warmup();
         let verdict = match result {
             Ok(verdict) => verdict,
             Err(e) => {
