@@ -7,6 +7,7 @@ mod keys;
 mod screen;
 mod state;
 mod terminal;
+mod trace;
 
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -34,6 +35,7 @@ pub fn run(app: App, args: &WatchArgs) -> Result<ExitCode> {
     let mut watch = Watch::new(app, tx, notice, files, warm);
     watch.start_run(watch.shown);
     watch.draw()?;
+    trace::event("first-frame", "");
     while !watch.quit {
         let event = match watch.deadline {
             Some(deadline) => rx
@@ -46,6 +48,7 @@ pub fn run(app: App, args: &WatchArgs) -> Result<ExitCode> {
             None => watch.on_quiet()?,
         }
         watch.draw()?;
+        trace::event("drawn", "");
     }
     // Nothing the learner's code started may outlive the session.
     watch.stop_run();

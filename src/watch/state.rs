@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{Event, files, screen};
+use super::{Event, files, screen, trace};
 use crate::app::App;
 use crate::commands::reset::{reset_exercise, reveal_solution};
 use crate::runner::{self, Cancel, Cancelled, RunOptions, Verdict};
@@ -119,6 +119,7 @@ impl Watch {
             return self.on_exercises_dir_changed();
         }
         if let Some(name) = files::exercise_of(&dir, path) {
+            trace::event("file-event", &name);
             self.pending.insert(name);
             self.deadline = Some(Instant::now() + DEBOUNCE);
         }
@@ -172,7 +173,7 @@ impl Watch {
         }
         self.shown = index;
         self.generation += 1;
-        log_run(&self.app.course.exercises[index].name);
+        trace::event("run-start", &self.app.course.exercises[index].name);
         let cancel = Cancel::default();
         let (course, exercise) = (
             self.app.course.clone(),
@@ -287,6 +288,7 @@ impl Watch {
         if newly_done {
             self.notice = Some(self.done_notice());
         }
+        trace::event("verdict", &format!("{name} {passed}/{total}"));
         self.verdict = Some(verdict);
         Ok(())
     }
@@ -435,21 +437,5 @@ impl Watch {
         });
         self.start_run(self.shown);
         Ok(())
-    }
-}
-
-/// Appends a line per run to the file named by `BACKLINGS_RUN_LOG`, for tests and for anyone
-/// diagnosing how often watch mode reruns.
-fn log_run(name: &str) {
-    use std::io::Write;
-    let Some(path) = std::env::var_os("BACKLINGS_RUN_LOG") else {
-        return;
-    };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path);
-    if let Ok(mut file) = file {
-        let _ = writeln!(file, "run {name}");
     }
 }
