@@ -68,6 +68,9 @@ pub enum Command {
         #[arg(long)]
         no_warmup: bool,
     },
+    /// Tools for course authors: check a course, create one, add a day.
+    #[command(subcommand)]
+    Dev(DevCommand),
 }
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -81,4 +84,34 @@ pub struct WatchArgs {
     /// Do not build the other days' dependencies in the background.
     #[arg(long)]
     pub no_warmup: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Check a course and report every problem: files, info.toml, manifests, and (unless
+    /// `--no-build`) that exercises fail as shipped and solutions pass, fmt- and clippy-clean.
+    Check {
+        /// The course directory; the course around the current directory when left out.
+        course: Option<PathBuf>,
+        /// Print JSON for tools instead of `error:` lines.
+        #[arg(long)]
+        json: bool,
+        /// Skip everything that needs cargo: a quick check of files, info.toml and manifests.
+        #[arg(long)]
+        no_build: bool,
+    },
+    /// Create a new course with one example day that passes `dev check`.
+    New {
+        /// Where to create it (must not exist, or be empty).
+        dir: PathBuf,
+    },
+    /// Add a day at the end of the course: exercise and solution skeletons and its info.toml
+    /// entry, with `TODO` hints that `dev check` reports until you write them.
+    Add {
+        /// The day's name, also its directory and package: e.g. `day07_rate_limit`.
+        name: String,
+        /// The day's title in info.toml.
+        #[arg(long)]
+        title: Option<String>,
+    },
 }

@@ -5,6 +5,7 @@ mod cli;
 mod clock;
 mod commands;
 mod course;
+mod dev;
 mod embedded;
 mod progress;
 #[cfg(test)]

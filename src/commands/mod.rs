@@ -1,5 +1,6 @@
 //! One function per subcommand; `dispatch` picks it.
 
+mod dev;
 mod hint;
 mod init;
 mod list;
@@ -24,5 +25,6 @@ pub fn dispatch(command: Option<Command>) -> Result<ExitCode> {
         Command::Go { day } => navigate::go(&day),
         Command::Reset { day, yes } => reset::reset(&day, yes),
         Command::Init { dir, no_warmup } => init::init(&dir, no_warmup),
+        Command::Dev(command) => dev::dev(command),
     }
 }
