@@ -1,4 +1,4 @@
-//! The command line, as clap derive types. No behaviour lives here.
+//! The command line: clap derive types, and `parse`, which also notes flag positions.
 
 use std::path::PathBuf;
 
@@ -67,10 +67,93 @@ pub enum Command {
         /// Do not build the course's dependencies now (the first run will).
         #[arg(long)]
         no_warmup: bool,
+        /// Also write a CI workflow that grades the course on every push
+        /// (`.github/workflows/backlings.yml`).
+        #[arg(long, value_enum)]
+        ci: Option<CiProvider>,
     },
+    /// Grade a submission headlessly against the course's own tests (for teachers and CI).
+    ///
+    /// Only each day's `src/` is taken from the submission; tests, manifests and `info.toml`
+    /// come from the course, so editing them changes nothing. Exit status: 0 when every graded
+    /// day passes (or `--min-score` is met), 1 when not, 2 when grading could not run.
+    Grade(GradeArgs),
     /// Tools for course authors: check a course, create one, add a day.
     #[command(subcommand)]
     Dev(DevCommand),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiProvider {
+    Github,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct GradeArgs {
+    /// The learner's course directory (the one holding `exercises/`).
+    #[arg(long, default_value = ".")]
+    pub submission: PathBuf,
+    /// Grade against this course directory instead of the course built into backlings.
+    #[arg(long)]
+    pub course: Option<PathBuf>,
+    /// Which days to grade: `1-10`, `3`, `1-5,8`. Every day when left out.
+    #[arg(long)]
+    pub days: Option<String>,
+    /// A report to write: human, json (Exercism v3), junit, github (annotations, step summary,
+    /// points). Repeatable; each takes the `--output` that follows it, or stdout.
+    #[arg(long, value_enum)]
+    pub format: Vec<ReportFormat>,
+    /// The file for the `--format` just before it.
+    #[arg(long)]
+    pub output: Vec<PathBuf>,
+    /// Pass (exit 0) when at least this percentage of tests pass, instead of all of them.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub min_score: Option<u8>,
+    /// Cargo's target directory (default: `CARGO_TARGET_DIR`, else a fresh temporary one).
+    /// Cache it between runs to skip rebuilding the dependencies.
+    #[arg(long)]
+    pub target_dir: Option<PathBuf>,
+    /// Build without touching the network (the dependencies must be fetched already).
+    #[arg(long)]
+    pub offline: bool,
+    /// Tests run in parallel (default: the number of CPUs).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Where each `--format` sat on the command line (filled in by [`parse`]).
+    #[arg(skip)]
+    pub format_at: Vec<usize>,
+    /// Where each `--output` sat on the command line (filled in by [`parse`]).
+    #[arg(skip)]
+    pub output_at: Vec<usize>,
+}
+
+/// Parses the command line, noting where `grade`'s `--format` and `--output` flags sat so that
+/// each output can go with the format before it.
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let (Some(Command::Grade(args)), Some(grade)) =
+        (&mut cli.command, matches.subcommand_matches("grade"))
+    {
+        let at = |id: &str| {
+            grade
+                .indices_of(id)
+                .map(Iterator::collect)
+                .unwrap_or_default()
+        };
+        args.format_at = at("format");
+        args.output_at = at("output");
+    }
+    cli
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    Junit,
+    Github,
 }
 
 #[derive(Debug, Clone, Default, clap::Args)]

@@ -60,9 +60,15 @@ pub fn write_file(root: &Path, relative: &str, bytes: &[u8]) -> Result<()> {
 pub fn learner_manifest() -> Result<String> {
     let text = get("Cargo.toml").context("this backlings was built without a course")?;
     let text = std::str::from_utf8(text).context("the embedded Cargo.toml is not UTF-8")?;
+    workspace_manifest(text)
+}
+
+/// The learner workspace made from a course's `Cargo.toml` (which may also hold the runner's
+/// package): members `exercises/*`, the course's shared dependencies and profiles.
+pub fn workspace_manifest(text: &str) -> Result<String> {
     let shipped: toml::Table = text
         .parse()
-        .context("the embedded Cargo.toml does not parse")?;
+        .context("the course's Cargo.toml does not parse")?;
     let mut workspace = toml::Table::new();
     workspace.insert("resolver".into(), "3".into());
     workspace.insert(

@@ -7,7 +7,9 @@ mod commands;
 mod course;
 mod dev;
 mod embedded;
+mod grade;
 mod progress;
+mod report;
 #[cfg(test)]
 mod robustness;
 mod runner;
@@ -19,10 +21,8 @@ mod watch;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = cli::parse();
     ui::palette::init(cli.color);
     signals::install();
     match commands::dispatch(cli.command) {
@@ -35,7 +35,7 @@ fn main() -> ExitCode {
 }
 
 /// `outer: inner: innermost`, each cause once.
-fn chain(error: &anyhow::Error) -> String {
+pub(crate) fn chain(error: &anyhow::Error) -> String {
     let mut text = error.to_string();
     for cause in error.chain().skip(1) {
         let cause = cause.to_string();

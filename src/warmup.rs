@@ -41,7 +41,7 @@ pub fn warm(
     cancel: Option<Cancel>,
     progress: Arc<dyn Fn(usize, usize) + Send + Sync>,
 ) -> Result<Warmed> {
-    let total = estimate_units(course).unwrap_or(0);
+    let total = estimate_units(course, cancel.clone()).unwrap_or(0);
     let done = Arc::new(AtomicUsize::new(0));
     let counter = done.clone();
     let report = progress.clone();
@@ -51,6 +51,8 @@ pub fn warm(
             let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
             report(n, total.max(n));
         })),
+        // A day that does not compile yet must not stop the others from warming up.
+        keep_going: true,
         ..BuildOptions::default()
     };
     let names: Vec<&str> = course.exercises.iter().map(|e| e.name.as_str()).collect();
@@ -108,15 +110,17 @@ struct NodeDep {
 }
 
 /// Units cargo will build for the exercises: their dependency closure, plus build scripts.
-fn estimate_units(course: &Course) -> Result<usize> {
+fn estimate_units(course: &Course, cancel: Option<Cancel>) -> Result<usize> {
     let mut cmd = cargo::cargo_command();
     cmd.current_dir(&course.root)
         .args(["metadata", "--format-version", "1", "--filter-platform"])
         .arg(host_triple())
         .arg("--manifest-path")
         .arg(course.root.join("Cargo.toml"));
+    // Cancellable too: `cargo metadata` can wait long on cargo's package lock.
     let limits = Limits {
         output_cap: 256 << 20,
+        cancel,
         ..Limits::default()
     };
     let out = process::run(cmd, &limits).context("cannot run `cargo metadata`")?;

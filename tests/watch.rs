@@ -122,8 +122,9 @@ fn a_plain_save_reruns_the_day_and_shows_the_new_verdict() {
     s.wait_text("day03_failing: 1/3 tests passing");
     s.course
         .write("exercises/day03_failing/src/lib.rs", FIXED_SUB);
-    let screen = s.wait_text("day03_failing: 3/3 tests passing");
-    assert!(screen.contains("Day 3 done!"), "{screen}");
+    s.wait_for("3/3 and the day done", |screen| {
+        screen.contains("day03_failing: 3/3 tests passing") && screen.contains("Day 3 done!")
+    });
 }
 
 #[test]
@@ -246,8 +247,9 @@ fn a_burst_of_200_saves_ends_in_one_verdict_for_the_last_files() {
         .lines()
         .filter(|l| l.contains(" run-start "))
         .count();
-    // One at start, then the burst: debouncing and cancelling keep it to a handful.
-    assert!(runs <= 12, "{runs} runs for 200 saves in {burst:?}");
+    // One at start, then the burst: debouncing and cancelling keep it to a fraction of the
+    // saves (a handful on a quiet machine; a loaded one stretches the gaps between saves).
+    assert!(runs <= 50, "{runs} runs for 200 saves in {burst:?}");
     assert!(s.screen().contains("day03_failing: 3/3 tests passing"));
 }
 

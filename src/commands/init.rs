@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+use crate::cli::CiProvider;
 use crate::course::Course;
 use crate::embedded;
 use crate::ui::palette;
@@ -21,12 +22,16 @@ const VSCODE_SETTINGS: &str = r#"{
 }
 "#;
 
+/// The GitHub Actions workflow that grades a learner's repository on every push.
+pub const GITHUB_WORKFLOW: &str = include_str!("backlings-workflow.yml");
+const GITHUB_WORKFLOW_PATH: &str = ".github/workflows/backlings.yml";
+
 const VSCODE_EXTENSIONS: &str = r#"{
   "recommendations": ["rust-lang.rust-analyzer"]
 }
 "#;
 
-pub fn init(dir: &Path, no_warmup: bool) -> Result<ExitCode> {
+pub fn init(dir: &Path, no_warmup: bool, ci: Option<CiProvider>) -> Result<ExitCode> {
     if dir.exists() {
         bail!(
             "`{}` already exists; backlings will not write over it. Pick a new directory \
@@ -44,6 +49,14 @@ pub fn init(dir: &Path, no_warmup: bool) -> Result<ExitCode> {
         palette::good("Created"),
         dir.display()
     );
+    if ci == Some(CiProvider::Github) {
+        embedded::write_file(dir, GITHUB_WORKFLOW_PATH, GITHUB_WORKFLOW.as_bytes())?;
+        println!(
+            "{} `{GITHUB_WORKFLOW_PATH}`: it grades every push with `backlings grade`. Set \
+             BACKLINGS_GIT and BACKLINGS_REV in it to the backlings you teach with.",
+            palette::good("Wrote")
+        );
+    }
     if !no_warmup {
         warm_up(dir)?;
     }

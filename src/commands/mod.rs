@@ -1,6 +1,7 @@
 //! One function per subcommand; `dispatch` picks it.
 
 mod dev;
+mod grade;
 mod hint;
 mod init;
 mod list;
@@ -24,7 +25,8 @@ pub fn dispatch(command: Option<Command>) -> Result<ExitCode> {
         Command::Next => navigate::next(),
         Command::Go { day } => navigate::go(&day),
         Command::Reset { day, yes } => reset::reset(&day, yes),
-        Command::Init { dir, no_warmup } => init::init(&dir, no_warmup),
+        Command::Init { dir, no_warmup, ci } => init::init(&dir, no_warmup, ci),
+        Command::Grade(args) => grade::grade(&args),
         Command::Dev(command) => dev::dev(command),
     }
 }

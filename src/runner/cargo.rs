@@ -1,4 +1,4 @@
-//! Building days with `cargo test --no-run` and reading its JSON messages: the test executables
+//! Building days with `cargo test --no-run` (or `cargo build --tests` when grading) and reading its JSON messages: the test executables
 //! per package, and the compiler errors.
 
 use std::collections::BTreeMap;
@@ -39,6 +39,12 @@ pub struct BuildOptions {
     pub target_dir: Option<PathBuf>,
     /// Called for each compiler artifact finished (for progress bars).
     pub on_artifact: Option<LineSink>,
+    /// Build only the integration tests (`tests/`), never unit tests in `src/` (grading).
+    pub integration_tests_only: bool,
+    /// Keep going past a package that fails, so the others still build (grading, warm-up).
+    pub keep_going: bool,
+    /// Pass `--offline` to cargo.
+    pub offline: bool,
 }
 
 #[derive(Deserialize)]
@@ -98,16 +104,19 @@ pub fn build_tests(root: &Path, packages: &[&str], options: &BuildOptions) -> Re
     } else {
         "json"
     };
-    cmd.current_dir(root)
-        .args([
-            "test",
-            "--no-run",
-            "--message-format",
-            format,
-            "--manifest-path",
-        ])
+    cmd.current_dir(root);
+    // `cargo test` has no `--keep-going`; `cargo build` of the same test targets does.
+    match (options.integration_tests_only, options.keep_going) {
+        (true, _) => cmd.args(["build", "--keep-going", "--test", "*"]),
+        (false, true) => cmd.args(["build", "--keep-going", "--tests"]),
+        (false, false) => cmd.args(["test", "--no-run"]),
+    };
+    cmd.args(["--message-format", format, "--manifest-path"])
         .arg(root.join("Cargo.toml"))
         .env("CARGO_TERM_PROGRESS_WHEN", "never");
+    if options.offline {
+        cmd.arg("--offline");
+    }
     for package in packages {
         cmd.args(["-p", package]);
     }

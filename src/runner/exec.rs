@@ -178,11 +178,15 @@ fn judge(test: &Planned, outcome: Outcome) -> Option<TestResult> {
     let stdout = outcome.stdout.text();
     let parsed = libtest::parse_single(&stdout, &test.name);
     let main_panic = parsed.main_panic(&test.name).cloned();
-    let output = if parsed.captured.is_empty() {
-        let stderr = outcome.stderr.text();
-        stderr.trim().to_string()
+    let captured = if parsed.captured.is_empty() {
+        outcome.stderr.text().trim().to_string()
     } else {
         parsed.captured.clone()
+    };
+    let output = match (parsed.stray.is_empty(), captured.is_empty()) {
+        (true, _) => captured,
+        (false, true) => parsed.stray.clone(),
+        (false, false) => format!("{}\n{captured}", parsed.stray),
     };
     let (status, message) = match (outcome.exit, parsed.reported) {
         (Exit::Cancelled, _) => return None,

@@ -32,6 +32,8 @@ pub struct SingleRun {
     pub reported: Reported,
     /// The captured output libtest printed for a failure (the learner's prints and the panics).
     pub captured: String,
+    /// What the test wrote straight to stdout, past libtest's capture (`io::stdout().write`).
+    pub stray: String,
     pub panics: Vec<Panic>,
 }
 
@@ -58,6 +60,7 @@ pub fn parse_single(stdout: &str, name: &str) -> SingleRun {
     let captured = captured_section(stdout, name).unwrap_or_default();
     SingleRun {
         reported: reported(stdout, name),
+        stray: stray_output(stdout, name),
         panics: parse_panics(&captured),
         captured,
     }
@@ -76,6 +79,9 @@ fn reported(stdout: &str, name: &str) -> Reported {
     if stdout.contains("\ntest result: ok. 1 passed;") {
         return Reported::Ok;
     }
+    if stdout.contains("\ntest result: FAILED. 0 passed; 1 failed;") {
+        return Reported::Failed;
+    }
     // A test that dies mid-run leaves `test NAME ... ` with no result after it.
     match verdict.trim_end() {
         "ok" => Reported::Ok,
@@ -83,6 +89,26 @@ fn reported(stdout: &str, name: &str) -> Reported {
         v if v.starts_with("ignored") => Reported::Ignored,
         _ => Reported::Silent,
     }
+}
+
+/// The text between `test NAME ... ` and libtest's verdict: output that bypassed the capture.
+fn stray_output(stdout: &str, name: &str) -> String {
+    let prefix = format!("test {name} ... ");
+    let Some(start) = stdout.find(&prefix) else {
+        return String::new();
+    };
+    let rest = &stdout[start + prefix.len()..];
+    let end = ["\n\nfailures:\n", "\ntest result: "]
+        .iter()
+        .filter_map(|marker| rest.find(marker))
+        .min()
+        .unwrap_or(rest.len());
+    let body = rest[..end].trim_end();
+    let body = ["FAILED", "ok"]
+        .iter()
+        .find_map(|verdict| body.strip_suffix(verdict))
+        .unwrap_or(body);
+    body.trim().to_string()
 }
 
 /// The body between `---- NAME stdout ----` and libtest's closing `failures:` list.

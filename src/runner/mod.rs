@@ -39,7 +39,7 @@ impl RunOptions {
             color: self.color,
             cancel: self.cancel.clone(),
             target_dir: self.target_dir.clone(),
-            on_artifact: None,
+            ..cargo::BuildOptions::default()
         }
     }
 }

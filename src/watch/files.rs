@@ -17,7 +17,10 @@ const POLL_INTERVAL: Duration = Duration::from_millis(300);
 /// was deleted or renamed) and `exercises/` recursively.
 pub struct FileWatch {
     watcher: Box<dyn Watcher + Send>,
+    root: PathBuf,
     exercises: PathBuf,
+    polling: bool,
+    tx: Sender<Event>,
 }
 
 impl FileWatch {
@@ -27,54 +30,84 @@ impl FileWatch {
         poll: bool,
         tx: Sender<Event>,
     ) -> Result<(FileWatch, Option<String>)> {
-        let exercises = exercises_dir(root);
         let auto_poll = !poll && events_unreliable(root);
-        let handler = move |result: notify::Result<notify::Event>| match result {
-            Ok(event) if !matches!(event.kind, EventKind::Access(_)) => {
-                for path in event.paths {
-                    let _ = tx.send(Event::Changed(path));
-                }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let _ = tx.send(Event::WatchError(e.to_string()));
-            }
+        let polling = poll || auto_poll;
+        let exercises = exercises_dir(root);
+        let watcher = new_watcher(root, &exercises, polling, tx.clone())?;
+        let files = FileWatch {
+            watcher,
+            root: root.to_path_buf(),
+            exercises,
+            polling,
+            tx,
         };
-        let context = || {
-            format!(
-                "cannot watch `{}` for changes (try `--poll`)",
-                root.display()
-            )
-        };
-        let mut watcher: Box<dyn Watcher + Send> = if poll || auto_poll {
-            let config = Config::default().with_poll_interval(POLL_INTERVAL);
-            Box::new(PollWatcher::new(handler, config).with_context(context)?)
-        } else {
-            Box::new(RecommendedWatcher::new(handler, Config::default()).with_context(context)?)
-        };
-        watcher
-            .watch(root, RecursiveMode::NonRecursive)
-            .with_context(context)?;
-        let mut files = FileWatch { watcher, exercises };
-        files.rearm();
         let notice = auto_poll
             .then(|| "file events do not arrive on this file system; polling instead".into());
         Ok((files, notice))
     }
 
-    /// (Re)watches `exercises/` recursively; false when it is not there.
+    /// Watches `exercises/` again after it came back; false when it is not there.
+    ///
+    /// A fresh watcher, not the old one re-pointed: inotify keeps watching a renamed directory
+    /// under its old watch, and re-adding that same directory can race with the old watch's
+    /// removal and silently lose every later event.
     pub fn rearm(&mut self) -> bool {
-        let _ = self.watcher.unwatch(&self.exercises);
-        self.exercises.is_dir()
-            && self
-                .watcher
-                .watch(&self.exercises, RecursiveMode::Recursive)
-                .is_ok()
+        if !self.exercises.is_dir() {
+            return false;
+        }
+        match new_watcher(&self.root, &self.exercises, self.polling, self.tx.clone()) {
+            Ok(watcher) => {
+                self.watcher = watcher;
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     pub fn exercises(&self) -> &Path {
         &self.exercises
     }
+}
+
+/// A watcher on `root` (not recursive) and, when it exists, `exercises` (recursive).
+fn new_watcher(
+    root: &Path,
+    exercises: &Path,
+    polling: bool,
+    tx: Sender<Event>,
+) -> Result<Box<dyn Watcher + Send>> {
+    let handler = move |result: notify::Result<notify::Event>| match result {
+        Ok(event) if !matches!(event.kind, EventKind::Access(_)) => {
+            for path in event.paths {
+                let _ = tx.send(Event::Changed(path));
+            }
+        }
+        Ok(_) => {}
+        Err(e) => {
+            let _ = tx.send(Event::WatchError(e.to_string()));
+        }
+    };
+    let context = || {
+        format!(
+            "cannot watch `{}` for changes (try `--poll`)",
+            root.display()
+        )
+    };
+    let mut watcher: Box<dyn Watcher + Send> = if polling {
+        let config = Config::default().with_poll_interval(POLL_INTERVAL);
+        Box::new(PollWatcher::new(handler, config).with_context(context)?)
+    } else {
+        Box::new(RecommendedWatcher::new(handler, Config::default()).with_context(context)?)
+    };
+    watcher
+        .watch(root, RecursiveMode::NonRecursive)
+        .with_context(context)?;
+    if exercises.is_dir() {
+        watcher
+            .watch(exercises, RecursiveMode::Recursive)
+            .with_context(context)?;
+    }
+    Ok(watcher)
 }
 
 /// WSL's Windows drives and network file systems do not deliver inotify events.

@@ -18,14 +18,34 @@ pub fn draw(watch: &Watch) -> Result<()> {
         .max(FOOTER + 3);
     let mut buffer = Vec::new();
     render(&mut buffer, watch, rows)?;
+    let frame = frame(&buffer, rows)?;
+    // One write for the whole frame (stdout is line-buffered, and a frame written line by line
+    // shows half-drawn screens), inside a synchronized update where the terminal supports it.
     let mut out = io::stdout().lock();
-    queue!(out, MoveTo(0, 0), terminal::Clear(terminal::ClearType::All))?;
-    // Raw mode: a newline does not return the carriage.
-    for line in String::from_utf8_lossy(&buffer).lines().take(rows) {
-        write!(out, "{line}\r\n")?;
-    }
+    out.write_all(&frame)?;
     out.flush()?;
     Ok(())
+}
+
+/// The bytes that replace the screen with `text`: each line overwritten in place and cleared to
+/// its end, then everything below cleared, so nothing flickers.
+fn frame(text: &[u8], rows: usize) -> io::Result<Vec<u8>> {
+    let mut frame = Vec::with_capacity(text.len() + rows * 8);
+    queue!(frame, terminal::BeginSynchronizedUpdate, MoveTo(0, 0))?;
+    for (i, line) in String::from_utf8_lossy(text).lines().take(rows).enumerate() {
+        if i > 0 {
+            // Raw mode: a newline does not return the carriage.
+            frame.extend_from_slice(b"\r\n");
+        }
+        frame.extend_from_slice(line.as_bytes());
+        queue!(frame, terminal::Clear(terminal::ClearType::UntilNewLine))?;
+    }
+    queue!(
+        frame,
+        terminal::Clear(terminal::ClearType::FromCursorDown),
+        terminal::EndSynchronizedUpdate
+    )?;
+    Ok(frame)
 }
 
 pub fn render(out: &mut impl Write, watch: &Watch, rows: usize) -> io::Result<()> {

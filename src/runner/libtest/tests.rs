@@ -119,3 +119,23 @@ fn survives_truncated_and_garbage_output() {
         let _ = parse_single(text, "t");
     }
 }
+
+#[test]
+fn keeps_output_written_past_the_capture() {
+    let stdout = "\nrunning 1 test\ntest t ... raw line\n::error::x\nFAILED\n\nfailures:\n\n---- t stdout ----\n\nthread 't' panicked at src/lib.rs:1:1:\nboom\n\nfailures:\n    t\n\ntest result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out\n";
+    let run = parse_single(stdout, "t");
+    assert_eq!(run.reported, Reported::Failed);
+    assert_eq!(run.stray, "raw line\n::error::x");
+    assert_eq!(run.main_panic("t").unwrap().message, "boom");
+    let clean = parse_single(
+        "test t ... ok\n\ntest result: ok. 1 passed; 0 failed;\n",
+        "t",
+    );
+    assert_eq!(clean.stray, "");
+}
+
+#[test]
+fn a_status_line_split_by_raw_output_still_fails_by_the_summary() {
+    let stdout = "test t ... junk without newline FAILED\n\ntest result: FAILED. 0 passed; 1 failed; 0 ignored\n";
+    assert_eq!(parse_single(stdout, "t").reported, Reported::Failed);
+}

@@ -53,12 +53,19 @@ fn kills_children_left_running_by_the_process() {
         .trim()
         .parse()
         .unwrap();
-    let alive = std::path::Path::new(&format!("/proc/{pid}")).exists()
-        && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            .unwrap_or_default()
-            .contains(") Z");
+    // SIGKILL is delivered asynchronously: wait (bounded) for the kernel to finish the job.
+    let alive = || {
+        std::path::Path::new(&format!("/proc/{pid}")).exists()
+            && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .unwrap_or_default()
+                .contains(") Z")
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while alive() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     assert!(
-        !alive,
+        !alive(),
         "the background child {pid} outlived its parent's run"
     );
 }

@@ -1,0 +1,189 @@
+//! The workspace a submission is graded in: the course's files, with only each graded day's
+//! `src/` taken from the submission. Also lists the protected files the submission changed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::source::Source;
+use crate::course::INFO_FILE;
+use crate::embedded::write_file;
+
+/// A learner's `src/` larger than this is not copied (the day is graded as shipped).
+const SRC_LIMIT: u64 = 8 * 1024 * 1024;
+
+/// How a protected file in the submission differs from the course's copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    Modified,
+    Deleted,
+    Added,
+}
+
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Modified => "modified",
+            Change::Deleted => "deleted",
+            Change::Added => "added",
+        }
+    }
+}
+
+/// A file outside a day's `src/` that the submission changed; grading used the course's copy.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Protected {
+    /// Relative to the submission's root, `/`-separated.
+    pub path: String,
+    pub change: Change,
+}
+
+/// Why a day's `src/` was not taken from the submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    NoSource,
+    TooLarge,
+}
+
+/// Writes the course into `dir`, then copies each graded day's `src/` from `submission`.
+/// Returns the days whose `src/` could not be used (graded as shipped).
+pub fn prepare(
+    source: &Source,
+    submission: &Path,
+    graded: &BTreeSet<String>,
+    dir: &Path,
+) -> Result<BTreeMap<String, Missing>> {
+    for (path, bytes) in &source.files {
+        if path != "Cargo.toml" {
+            write_file(dir, path, bytes)?;
+        }
+    }
+    write_file(dir, "Cargo.toml", source.manifest()?.as_bytes())?;
+    let mut missing = BTreeMap::new();
+    for name in graded {
+        let relative = format!("exercises/{name}/src");
+        match learner_src(&submission.join(&relative)) {
+            Ok(files) => {
+                let target = dir.join(&relative);
+                std::fs::remove_dir_all(&target)
+                    .with_context(|| format!("cannot clear `{}`", target.display()))?;
+                for (path, bytes) in files {
+                    write_file(&target, &path, &bytes)?;
+                }
+            }
+            Err(why) => {
+                missing.insert(name.clone(), why);
+            }
+        }
+    }
+    Ok(missing)
+}
+
+/// Every regular file under a learner's `src/` (symlinks are not followed), when it has a
+/// `lib.rs` and stays within the size limit.
+fn learner_src(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Missing> {
+    let mut files = Vec::new();
+    let mut size = 0;
+    collect(dir, "", &mut files, &mut size).map_err(|_| Missing::NoSource)?;
+    if size > SRC_LIMIT {
+        return Err(Missing::TooLarge);
+    }
+    if !files.iter().any(|(path, _)| path == "lib.rs") {
+        return Err(Missing::NoSource);
+    }
+    Ok(files)
+}
+
+fn collect(
+    dir: &Path,
+    prefix: &str,
+    files: &mut Vec<(String, Vec<u8>)>,
+    size: &mut u64,
+) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            collect(&entry.path(), &format!("{name}/"), files, size)?;
+        } else if kind.is_file() {
+            *size += entry.metadata()?.len();
+            if *size > SRC_LIMIT {
+                return Ok(());
+            }
+            files.push((name, std::fs::read(entry.path())?));
+        }
+    }
+    Ok(())
+}
+
+/// The protected files of the graded days (everything outside `src/`) and `info.toml` that the
+/// submission modified, deleted or added, compared with the course's copy.
+pub fn changed_files(
+    source: &Source,
+    submission: &Path,
+    graded: &BTreeSet<String>,
+) -> Vec<Protected> {
+    let mut changed = Vec::new();
+    let mut added = Vec::new();
+    let mut compare = |path: String, expected: &[u8]| {
+        let change = match std::fs::read(submission.join(&path)) {
+            Ok(actual) if actual == expected => return,
+            Ok(_) => Change::Modified,
+            Err(_) => Change::Deleted,
+        };
+        changed.push(Protected { path, change });
+    };
+    if let Some(info) = source.files.get(INFO_FILE) {
+        compare(INFO_FILE.to_string(), info);
+    }
+    for name in graded {
+        let day = format!("exercises/{name}");
+        let mut known = BTreeSet::new();
+        for (relative, bytes) in source.under(&day).filter(|(p, _)| !p.starts_with("src/")) {
+            known.insert(relative.to_string());
+            compare(format!("{day}/{relative}"), bytes);
+        }
+        added.extend(
+            extra_files(&submission.join(&day), &known)
+                .into_iter()
+                .map(|relative| Protected {
+                    path: format!("{day}/{relative}"),
+                    change: Change::Added,
+                }),
+        );
+    }
+    changed.append(&mut added);
+    changed.sort();
+    changed
+}
+
+/// Files in a submitted day outside `src/` that the course does not have (build output and
+/// hidden files aside).
+fn extra_files(day_dir: &Path, known: &BTreeSet<String>) -> Vec<String> {
+    let mut found = Vec::new();
+    names(day_dir, "", &mut found);
+    found
+        .into_iter()
+        .filter(|p| !p.starts_with("src/") && !known.contains(p))
+        .collect()
+}
+
+fn names(dir: &Path, prefix: &str, found: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with('.') || file_name == "target" {
+            continue;
+        }
+        let name = format!("{prefix}{file_name}");
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => names(&entry.path(), &format!("{name}/"), found),
+            Ok(_) => found.push(name),
+            Err(_) => {}
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! GitHub Actions output: `::error` annotations for failing tests (GitHub keeps ten per step),
+//! learner output in groups fenced with `::stop-commands::` so it cannot issue workflow
+//! commands, a `Points X/Y` notice as GitHub Classroom reads it, and a Markdown step summary.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::{Row, TestStatus, rows, truncate};
+use crate::grade::{DayResult, Outcome, Report};
+
+/// GitHub shows at most ten error annotations per step.
+const ANNOTATIONS: usize = 10;
+/// Learner output kept per failing test in the log.
+const OUTPUT_LIMIT: usize = 4 * 1024;
+
+/// Writes the workflow commands. `token` fences learner output; it must be unguessable.
+pub fn write(out: &mut dyn Write, report: &Report, token: &str) -> Result<()> {
+    let failing: Vec<(&DayResult, Row<'_>)> = report
+        .days
+        .iter()
+        .flat_map(|day| rows(day).into_iter().map(move |row| (day, row)))
+        .filter(|(_, row)| matches!(row.status, TestStatus::Fail | TestStatus::Error))
+        .collect();
+    for (day, row) in failing.iter().take(ANNOTATIONS) {
+        writeln!(out, "{}", annotation(day, row))?;
+    }
+    if failing.len() > ANNOTATIONS {
+        writeln!(
+            out,
+            "::warning title=backlings::{} more failing tests are not annotated (GitHub keeps ten per step); the step summary lists every day",
+            failing.len() - ANNOTATIONS
+        )?;
+    }
+    for day in &report.days {
+        write_output_group(out, day, token)?;
+    }
+    for changed in &report.changed {
+        writeln!(
+            out,
+            "::warning file={},title={}::{}",
+            property(&changed.path),
+            property("protected file changed"),
+            data(&format!(
+                "`{}` was {}; grading used the course's copy",
+                changed.path,
+                changed.change.as_str()
+            ))
+        )?;
+    }
+    let (passed, total) = report.tests();
+    writeln!(out, "::notice title=Points::Points {passed}/{total}")?;
+    Ok(())
+}
+
+fn annotation(day: &DayResult, row: &Row<'_>) -> String {
+    let mut line = String::from("::error ");
+    if let Some((file, number)) = &row.place {
+        let _ = write!(line, "file={},line={number},", property(file));
+    }
+    let title = format!("{}: {}", day.name, row.name);
+    let _ = write!(line, "title={}::{}", property(&title), data(&row.message));
+    line
+}
+
+/// A day's failing tests with what they printed, in a collapsed group.
+fn write_output_group(out: &mut dyn Write, day: &DayResult, token: &str) -> Result<()> {
+    let rows = rows(day);
+    let failing: Vec<&Row<'_>> = rows
+        .iter()
+        .filter(|r| matches!(r.status, TestStatus::Fail | TestStatus::Error))
+        .collect();
+    if failing.is_empty() {
+        return Ok(());
+    }
+    let (passed, total) = day.score();
+    writeln!(
+        out,
+        "::group::{}",
+        data(&format!("{}: {passed}/{total} tests pass", day.name))
+    )?;
+    writeln!(out, "::stop-commands::{token}")?;
+    if let Outcome::CompileError { diagnostics, .. } = &day.outcome {
+        for diagnostic in diagnostics {
+            writeln!(out, "{}", diagnostic.rendered)?;
+        }
+    } else {
+        for row in failing {
+            writeln!(out, "--- {} ---\n{}", row.name, row.message)?;
+            if !row.output.is_empty() {
+                writeln!(out, "{}", truncate(row.output, OUTPUT_LIMIT).trim_end())?;
+            }
+        }
+    }
+    writeln!(out, "::{token}::")?;
+    writeln!(out, "::endgroup::")?;
+    Ok(())
+}
+
+/// The Markdown appended to `$GITHUB_STEP_SUMMARY`.
+pub fn summary(report: &Report) -> String {
+    let (passed, total) = report.tests();
+    let (days_passed, days) = report.days_passed();
+    let mut md = format!(
+        "## backlings: {}\n\n**{}%**: {passed}/{total} tests and {days_passed}/{days} days pass.\n\n\
+         | Day | Project | Tests | Result |\n|---:|---|---:|---|\n",
+        markdown(&report.course_title),
+        report.percent()
+    );
+    for day in &report.days {
+        let (passed, total) = day.score();
+        let result = match (&day.outcome, day.passed()) {
+            (Outcome::CompileError { .. }, _) => "❌ does not compile",
+            (_, true) => "✅ pass",
+            _ => "❌ fail",
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {} | {passed}/{total} | {result} |",
+            day.day,
+            markdown(&day.title)
+        );
+    }
+    if !report.changed.is_empty() {
+        md.push_str("\n**Protected files changed** (grading used the course's copies):\n\n");
+        for changed in &report.changed {
+            let _ = writeln!(
+                md,
+                "- `{}` {}",
+                changed.path.replace('`', "'"),
+                changed.change.as_str()
+            );
+        }
+    }
+    md
+}
+
+/// Escapes a workflow command's message.
+fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Text safe in a Markdown table cell.
+fn markdown(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_messages_and_properties() {
+        assert_eq!(data("50%\r\nnext ::error::x"), "50%25%0D%0Anext ::error::x");
+        assert_eq!(property("a:b,c\nd"), "a%3Ab%2Cc%0Ad");
+        assert_eq!(markdown("a|b <i>\nc"), "a\\|b &lt;i&gt; c");
+    }
+}

@@ -1,0 +1,477 @@
+//! `backlings grade`: scores per day, tamper-proofing, every report format, exit codes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Course, backlings};
+use serde::Deserialize;
+
+/// The course graded against: the fixture itself, never the submission's copy.
+fn mini() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini")
+}
+
+/// Grades share one target directory, so the fixture builds once.
+fn target() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("grade-target")
+}
+
+struct Graded {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn grade(submission: &Path, args: &[&str]) -> Graded {
+    let out = backlings(submission)
+        .arg("grade")
+        .arg("--course")
+        .arg(mini())
+        .arg("--target-dir")
+        .arg(target())
+        .args(args)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    Graded {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Report {
+    version: u32,
+    status: String,
+    #[serde(default)]
+    message: Option<String>,
+    tests: Vec<Test>,
+    schema_version: u32,
+    course: String,
+    score: Score,
+    days: Vec<Day>,
+    protected_files_changed: Vec<Changed>,
+    duration_secs: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Test {
+    name: String,
+    status: String,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    output: Option<String>,
+    task_id: u32,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Score {
+    percent: f64,
+    tests_passed: usize,
+    tests_total: usize,
+    days_passed: usize,
+    days_graded: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Day {
+    day: u32,
+    name: String,
+    title: String,
+    status: String,
+    tests_passed: usize,
+    tests_total: usize,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Changed {
+    path: String,
+    change: String,
+}
+
+fn json(submission: &Path, args: &[&str]) -> (i32, Report) {
+    let graded = grade(submission, &[&["--format", "json"], args].concat());
+    let report = serde_json::from_str(&graded.stdout)
+        .unwrap_or_else(|e| panic!("{e}\n{}\n{}", graded.stdout, graded.stderr));
+    (graded.code, report)
+}
+
+fn day_scores(report: &Report) -> Vec<(u32, &str, usize, usize)> {
+    report
+        .days
+        .iter()
+        .map(|d| (d.day, d.status.as_str(), d.tests_passed, d.tests_total))
+        .collect()
+}
+
+#[test]
+fn scores_every_day_in_exercism_v3_json() {
+    let submission = Course::fixture("mini");
+    let (code, report) = json(submission.path(), &[]);
+    assert_eq!(code, 1, "not everything passes");
+    assert_eq!((report.version, report.status.as_str()), (3, "fail"));
+    assert_eq!((report.schema_version, &report.message), (1, &None));
+    assert_eq!(report.course, "Mini course");
+    assert_eq!(
+        day_scores(&report),
+        [
+            (1, "pass", 2, 2),
+            (2, "error", 0, 1),
+            (3, "fail", 1, 3),
+            (4, "fail", 1, 2),
+            (5, "fail", 1, 2),
+            (6, "pass", 1, 1),
+        ]
+    );
+    assert_eq!(
+        report.score,
+        Score {
+            percent: 54.5,
+            tests_passed: 6,
+            tests_total: 11,
+            days_passed: 2,
+            days_graded: 6
+        }
+    );
+    assert!(report.protected_files_changed.is_empty());
+    assert!(report.duration_secs > 0.0);
+    let test = |name: &str| report.tests.iter().find(|t| t.name == name).unwrap();
+    let broken = test("day02_compile_error::answers_42");
+    assert_eq!((broken.status.as_str(), broken.task_id), ("error", 2));
+    assert!(
+        broken
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("does not compile")
+    );
+    let flood = test("day05_flood::floods_then_fails");
+    assert_eq!(flood.status, "fail");
+    assert!(flood.output.as_deref().unwrap().chars().count() <= 500);
+    let passing = test("day01_pass::answers_42");
+    assert_eq!((passing.status.as_str(), &passing.message), ("pass", &None));
+    assert!(
+        report
+            .days
+            .iter()
+            .all(|d| !d.title.is_empty() && !d.name.is_empty())
+    );
+    assert!(report.days.iter().all(|d| d.note.is_none()));
+}
+
+#[test]
+fn edited_tests_manifests_info_and_progress_change_nothing() {
+    let submission = Course::fixture("mini");
+    let s = &submission;
+    s.write(
+        "exercises/day03_failing/tests/check.rs",
+        "#[test]\nfn adds() {}\n#[test]\nfn subtracts() {}\n#[test]\nfn multiplies() {}\n",
+    );
+    s.write(
+        "exercises/day03_failing/tests/extra.rs",
+        "#[test]\nfn free_point() {}\n",
+    );
+    s.write("exercises/day03_failing/build.rs", "fn main() {}\n");
+    let manifest = s.read("exercises/day02_compile_error/Cargo.toml");
+    s.write(
+        "exercises/day02_compile_error/Cargo.toml",
+        &format!("{manifest}\n# tampered\n"),
+    );
+    s.write(
+        "info.toml",
+        &s.read("info.toml")
+            .replace("timeout_secs = 2", "timeout_secs = 1"),
+    );
+    s.write(
+        ".backlings-state.toml",
+        "format_version = 1\ncurrent = \"day06_orphan\"\n[done]\nday03_failing = 2026-11-01\n",
+    );
+    let (_, report) = json(s.path(), &["--days", "2-3"]);
+    assert_eq!(day_scores(&report), [(2, "error", 0, 1), (3, "fail", 1, 3)]);
+    let changed: Vec<(&str, &str)> = report
+        .protected_files_changed
+        .iter()
+        .map(|c| (c.path.as_str(), c.change.as_str()))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("exercises/day02_compile_error/Cargo.toml", "modified"),
+            ("exercises/day03_failing/build.rs", "added"),
+            ("exercises/day03_failing/tests/check.rs", "modified"),
+            ("exercises/day03_failing/tests/extra.rs", "added"),
+            ("info.toml", "modified"),
+        ]
+    );
+}
+
+#[test]
+fn unit_tests_added_to_src_are_not_counted() {
+    let submission = Course::fixture("mini");
+    let lib = submission.read("exercises/day03_failing/src/lib.rs");
+    submission.write(
+        "exercises/day03_failing/src/lib.rs",
+        &format!("{lib}\n#[cfg(test)]\nmod mine {{\n    #[test]\n    fn free() {{}}\n}}\n"),
+    );
+    let (_, report) = json(submission.path(), &["--days", "3"]);
+    assert_eq!(day_scores(&report), [(3, "fail", 1, 3)]);
+}
+
+#[test]
+fn the_learners_src_is_what_gets_graded() {
+    let submission = Course::fixture("mini");
+    submission.write(
+        "exercises/day03_failing/src/lib.rs",
+        "pub fn add(a: i32, b: i32) -> i32 { a + b }\npub fn sub(a: i32, b: i32) -> i32 { a - b }\npub fn mul(a: i32, b: i32) -> i32 { a * b }\n",
+    );
+    std::fs::remove_dir_all(submission.file("exercises/day02_compile_error/src")).unwrap();
+    let (code, report) = json(submission.path(), &["--days", "1-3"]);
+    assert_eq!(
+        day_scores(&report),
+        [(1, "pass", 2, 2), (2, "error", 0, 1), (3, "pass", 3, 3)]
+    );
+    assert_eq!(code, 1);
+    assert!(
+        report.days[1]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("starter code")
+    );
+    let (code, _) = json(submission.path(), &["--days", "1,3"]);
+    assert_eq!(code, 0, "every graded day passes");
+    let (code, _) = json(submission.path(), &["--days", "1-3", "--min-score", "80"]);
+    assert_eq!(code, 0, "5 of 6 tests pass, above the minimum score");
+    let (code, _) = json(submission.path(), &["--days", "1-3", "--min-score", "90"]);
+    assert_eq!(code, 1);
+}
+
+/// Learner output that tries to break each format.
+const HOSTILE: &str = r#"use std::io::Write;
+pub fn add(a: i32, b: i32) -> i32 { a + b }
+pub fn sub(a: i32, b: i32) -> i32 { a - b }
+pub fn mul(_a: i32, _b: i32) -> i32 {
+    let mut out = std::io::stdout();
+    out.write_all(b"\n::error::injected\n::add-mask::x\n</testcase></testsuite>\n\xff\xfe bad utf8 \x07\x1b[31m\n").unwrap();
+    out.flush().unwrap();
+    panic!("</failure> & \"quotes\" ::error::inside");
+}
+"#;
+
+#[test]
+fn hostile_learner_output_cannot_break_any_report() {
+    let submission = Course::fixture("mini");
+    submission.write("exercises/day03_failing/src/lib.rs", HOSTILE);
+    let dir = submission.path();
+    let graded = grade(
+        dir,
+        &[
+            "--days", "3", "--format", "github", "--format", "json", "--output", "g.json",
+            "--format", "junit", "--output", "g.xml",
+        ],
+    );
+    assert_eq!(graded.code, 1, "{}", graded.stderr);
+    let report: Report = serde_json::from_str(&submission.read("g.json")).unwrap();
+    let output = report.tests.iter().find_map(|t| t.output.clone()).unwrap();
+    assert!(output.contains("::error::injected"), "{output}");
+    let xml = submission.read("g.xml");
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    let failure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert!(
+        failure
+            .attribute("message")
+            .unwrap()
+            .contains("</failure> & \"quotes\"")
+    );
+    assert!(failure.text().unwrap().contains("</testcase></testsuite>"));
+    assert_fenced(&graded.stdout);
+}
+
+/// Every line that GitHub would read as a command is one of ours, and everything between
+/// `::stop-commands::T` and `::T::` is inert.
+fn assert_fenced(log: &str) {
+    let mut fence: Option<String> = None;
+    for line in log.lines() {
+        if let Some(token) = &fence {
+            if line == format!("::{token}::") {
+                fence = None;
+            }
+            continue;
+        }
+        if let Some(token) = line.strip_prefix("::stop-commands::") {
+            assert!(token.len() >= 20, "a guessable token: {token}");
+            fence = Some(token.to_string());
+            continue;
+        }
+        if line.starts_with("::") {
+            let ours = [
+                "::error ",
+                "::warning ",
+                "::notice ",
+                "::group::",
+                "::endgroup::",
+            ];
+            assert!(
+                ours.iter().any(|p| line.starts_with(p)),
+                "an unfenced command: {line}\n{log}"
+            );
+        }
+    }
+    assert!(fence.is_none(), "a fence left open:\n{log}");
+}
+
+#[test]
+fn github_output_matches_the_golden_file() {
+    let submission = Course::fixture("mini");
+    let summary = submission.file("summary.md");
+    let out = backlings(submission.path())
+        .args(["grade", "--days", "1-3,5", "--format", "github", "--course"])
+        .arg(mini())
+        .arg("--target-dir")
+        .arg(target())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert_fenced(&log);
+    let token = log
+        .lines()
+        .find_map(|l| l.strip_prefix("::stop-commands::"))
+        .unwrap()
+        .to_string();
+    let log = without_thread_ids(&log.replace(&token, "TOKEN"));
+    let summary = std::fs::read_to_string(summary).unwrap();
+    golden("grade-github.txt", &log);
+    golden("grade-summary.md", &summary);
+}
+
+/// `thread 'x' (12345) panicked` with the thread id, which changes every run, taken out.
+fn without_thread_ids(text: &str) -> String {
+    let mut lines = Vec::new();
+    for line in text.split('\n') {
+        let line = match (line.find("' ("), line.find(") panicked at")) {
+            (Some(open), Some(close)) if open < close => {
+                format!("{}' (ID{}", &line[..open], &line[close..])
+            }
+            _ => line.to_string(),
+        };
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
+/// Compares with `tests/golden/NAME`; `BLESS=1` rewrites it.
+fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run with BLESS=1 to create it)", path.display()));
+    assert_eq!(actual, expected, "differs from {}", path.display());
+}
+
+#[test]
+fn junit_has_a_suite_per_day_and_a_case_per_test() {
+    let submission = Course::fixture("mini");
+    let graded = grade(submission.path(), &["--days", "1-3", "--format", "junit"]);
+    let doc = roxmltree::Document::parse(&graded.stdout).unwrap();
+    let suites: Vec<(&str, &str, &str, &str)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .map(|n| {
+            let a = |k| n.attribute(k).unwrap();
+            (a("name"), a("tests"), a("failures"), a("errors"))
+        })
+        .collect();
+    assert_eq!(
+        suites,
+        [
+            ("day01_pass", "2", "0", "0"),
+            ("day02_compile_error", "1", "0", "1"),
+            ("day03_failing", "3", "2", "0"),
+        ]
+    );
+    let cases = doc.descendants().filter(|n| n.has_tag_name("testcase"));
+    assert_eq!(cases.count(), 6);
+}
+
+#[test]
+fn a_submission_without_exercises_is_an_error_with_exit_2() {
+    let empty = tempfile::tempdir().unwrap();
+    let graded = grade(empty.path(), &["--format", "json", "--output", "r.json"]);
+    assert_eq!(graded.code, 2);
+    assert!(
+        graded.stderr.contains("holds no `exercises/` directory"),
+        "{}",
+        graded.stderr
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(empty.path().join("r.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["status"], "error");
+    assert!(report["message"].as_str().unwrap().contains("exercises/"));
+}
+
+#[test]
+fn bad_arguments_are_errors_with_exit_2() {
+    let submission = Course::fixture("mini");
+    for (args, says) in [
+        (&["--days", "0-3"][..], "--days 1-10"),
+        (&["--output", "x.json"][..], "needs a `--format` before it"),
+        (
+            &["--format", "json", "--format", "junit"][..],
+            "more than one",
+        ),
+    ] {
+        let graded = grade(submission.path(), args);
+        assert_eq!(graded.code, 2, "{args:?}");
+        assert!(graded.stderr.contains(says), "{args:?}: {}", graded.stderr);
+    }
+    let out = backlings(submission.path())
+        .args(["grade", "--course", "/nonexistent/course"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a course"));
+}
+
+#[test]
+fn init_with_ci_github_writes_a_grading_workflow() {
+    let parent = tempfile::tempdir().unwrap();
+    let out = backlings(parent.path())
+        .args(["init", "course", "--no-warmup", "--ci", "github"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let workflow =
+        std::fs::read_to_string(parent.path().join("course/.github/workflows/backlings.yml"))
+            .unwrap();
+    for needle in [
+        "backlings grade",
+        "--format junit",
+        "upload-artifact",
+        "actions/cache",
+    ] {
+        assert!(workflow.contains(needle), "the workflow lacks `{needle}`");
+    }
+}
