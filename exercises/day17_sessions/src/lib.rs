@@ -1,0 +1,128 @@
+//! Day 17: sessions.
+//!
+//! Logging in starts a server-side session: a random token goes to the browser in a cookie with
+//! safe flags, and only the token's hash is stored. `GET /me` finds the user through it until
+//! the session expires or `POST /logout` ends it. Read `README.md` first.
+
+mod clock;
+mod sessions;
+mod users;
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use sessions::{SESSION_TTL_SECS, SessionStore, hash_token, new_token};
+pub use users::{Cost, Users};
+
+/// The cookie's name. The `__Host-` prefix makes browsers refuse it unless it is `Secure`,
+/// has `Path=/` and no `Domain`: a sibling subdomain cannot plant or overwrite it.
+pub const SESSION_COOKIE: &str = "__Host-session";
+
+/// The `Set-Cookie` value that hands `token` to the browser.
+pub fn session_cookie(token: &str) -> String {
+    // TODO: `{SESSION_COOKIE}={token}` followed by the attributes `HttpOnly`, `Secure`,
+    // `SameSite=Lax`, `Path=/` and `Max-Age={SESSION_TTL_SECS}`, each after "; ".
+    let _ = token;
+    todo!("build the Set-Cookie value")
+}
+
+/// The `Set-Cookie` value that makes the browser delete the session cookie.
+pub fn clear_session_cookie() -> String {
+    // TODO: the same cookie with an empty value and `Max-Age=0`.
+    todo!("build the Set-Cookie value that deletes the cookie")
+}
+
+/// The session token from the request's `Cookie` header(s), if any.
+///
+/// A `Cookie` header holds `name=value` pairs separated by `; `, and a request may have several
+/// such headers.
+pub fn session_token(headers: &HeaderMap) -> Option<&str> {
+    // TODO: for each value of `headers.get_all(COOKIE)` (`to_str().ok()`), split on ';',
+    // trim, `split_once('=')`, and find the pair named `SESSION_COOKIE` with a non-empty value.
+    let _ = (headers, COOKIE);
+    todo!("find the session cookie")
+}
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub users: Arc<Users>,
+    pub sessions: SessionStore,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    /// No users yet (add them with `state.users.add`), no sessions, and the given clock.
+    pub fn new(cost: Cost, clock: Arc<dyn Clock>) -> Self {
+        AppState {
+            users: Arc::new(Users::new(cost)),
+            sessions: SessionStore::open_in_memory().expect("open an in-memory database"),
+            clock,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+/// A JSON error answer: `{"error": message}` with a status.
+fn error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+fn internal<E: std::fmt::Debug>(_: E) -> Response {
+    error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+}
+
+/// `POST /login`, `GET /me`, `POST /logout`.
+pub fn app(state: AppState) -> Router {
+    // TODO: route `POST /login`, `GET /me` and `POST /logout` to the handlers below.
+    let _ = (state, post(login), get(me), post(logout));
+    todo!("wire the routes")
+}
+
+/// `POST /login`: checks the credentials and starts a new session: 204 with `Set-Cookie`, or
+/// 401 without.
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<Credentials>,
+) -> Result<Response, Response> {
+    // TODO:
+    // 1. `state.users.authenticate` inside `tokio::task::spawn_blocking` (clone the Arc first);
+    //    `None` -> `error(StatusCode::UNAUTHORIZED, "invalid email or password")`.
+    // 2. If the request already carries a session token, delete that session (fixation).
+    // 3. `state.sessions.create(user_id, state.clock.now())`; database errors -> `internal`.
+    // 4. Answer `(StatusCode::NO_CONTENT, [(SET_COOKIE, session_cookie(&token))])`.
+    let _ = (state, headers, body, SET_COOKIE, error, internal::<()>);
+    todo!("check the credentials and start a session")
+}
+
+/// `GET /me`: the logged-in user, or 401.
+async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Response> {
+    // TODO: `session_token`, then `state.sessions.lookup(token, state.clock.now())`, then
+    // `state.users.email_of(user_id)`. Any missing step: `error(StatusCode::UNAUTHORIZED,
+    // "not logged in")`. Found: `Json(json!({ "user_id": user_id, "email": email }))`.
+    let _ = (state, headers);
+    todo!("find the user of the session")
+}
+
+/// `POST /logout`: ends the session on the server and tells the browser to drop the cookie.
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Response> {
+    // TODO: delete the session of the request's token (if any) on the server, then answer 204
+    // with `Set-Cookie: clear_session_cookie()`.
+    let _ = (state, headers);
+    todo!("end the session")
+}

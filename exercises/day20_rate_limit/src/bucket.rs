@@ -1,0 +1,119 @@
+//! The token bucket, and one bucket per client.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::clock::Clock;
+
+/// The verdict on one request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Decision {
+    /// Go ahead; `remaining` more requests would be allowed right now.
+    Allowed { remaining: u32 },
+    /// Too many requests: the next token arrives after `retry_after`.
+    Limited { retry_after: Duration },
+}
+
+/// A bucket that holds up to `capacity` tokens and gains `refill_per_sec` tokens a second.
+/// Each request takes one token; with none left, the request is refused.
+///
+/// So a client may burst `capacity` requests at once, and sustain `refill_per_sec` a second.
+#[derive(Debug, Clone)]
+pub struct TokenBucket {
+    capacity: f64,
+    refill_per_sec: f64,
+    tokens: f64,
+    /// When `tokens` was last brought up to date.
+    updated: Duration,
+}
+
+impl TokenBucket {
+    /// A full bucket at time `now`.
+    pub fn new(capacity: u32, refill_per_sec: f64, now: Duration) -> Self {
+        TokenBucket {
+            capacity: f64::from(capacity),
+            refill_per_sec,
+            tokens: f64::from(capacity),
+            updated: now,
+        }
+    }
+
+    /// Adds the tokens earned since the last update, never above capacity. Nothing runs in the
+    /// background: the bucket catches up lazily whenever it is looked at.
+    fn refill(&mut self, now: Duration) {
+        // TODO: elapsed = `now.saturating_sub(self.updated)` in seconds (`as_secs_f64`); add
+        // `elapsed * refill_per_sec` tokens, capped at `capacity` (`f64::min`); `updated = now`.
+        let _ = (
+            now,
+            self.capacity,
+            self.refill_per_sec,
+            self.tokens,
+            self.updated,
+        );
+        todo!("add the tokens earned since the last update")
+    }
+
+    /// Takes one token at time `now`, or says how long until one is available.
+    pub fn try_take(&mut self, now: Duration) -> Decision {
+        // TODO: `refill(now)`. With at least one token: take it, `Allowed` with the whole tokens
+        // left (`floor() as u32`). Otherwise `Limited`: the missing part of a token divided by
+        // the rate is the wait, `Duration::from_secs_f64(..)`.
+        let _ = now;
+        todo!("take a token or say how long to wait")
+    }
+
+    /// Whether the bucket is full at `now`: its client has been idle long enough that
+    /// forgetting it changes nothing.
+    pub fn is_full(&mut self, now: Duration) -> bool {
+        // TODO: `refill(now)`, then compare `tokens` with `capacity`.
+        let _ = (now, Self::refill);
+        todo!("is the bucket full?")
+    }
+}
+
+/// One token bucket per client key, all with the same capacity and rate.
+pub struct RateLimiter {
+    capacity: u32,
+    refill_per_sec: f64,
+    clock: Arc<dyn Clock>,
+    buckets: Mutex<HashMap<String, TokenBucket>>,
+}
+
+impl RateLimiter {
+    pub fn new(capacity: u32, refill_per_sec: f64, clock: Arc<dyn Clock>) -> Self {
+        RateLimiter {
+            capacity,
+            refill_per_sec,
+            clock,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The burst size, for the `X-RateLimit-Limit` header.
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+
+    /// Takes a token from `client`'s bucket (a new client starts with a full one).
+    pub fn check(&self, client: &str) -> Decision {
+        // TODO: read the clock once; lock `buckets` for the whole operation; `entry(..)
+        // .or_insert_with(|| TokenBucket::new(..))` gives the client's bucket; `try_take(now)`.
+        let _ = (client, &self.clock, &self.buckets, self.refill_per_sec);
+        todo!("spend a token from the client's bucket")
+    }
+
+    /// Forgets clients whose bucket is full again; returns how many were dropped. Without
+    /// this, every address that ever sent one request would stay in memory forever.
+    pub fn prune(&self) -> usize {
+        // TODO: `retain` only the buckets that are not full at the clock's now; return how many
+        // were removed.
+        todo!("forget idle clients")
+    }
+
+    /// How many clients have a bucket.
+    pub fn tracked_clients(&self) -> usize {
+        // TODO: the number of buckets.
+        todo!("count the buckets")
+    }
+}
