@@ -105,7 +105,7 @@ def edit(path, n):
 
 
 def p1_p2(binary, course, edits, table):
-    watch = Watch(binary, course, args=["--no-warmup"])
+    watch = Watch(binary, course, args=["watch", "--no-warmup"])
     watch.wait_for("verdict", 0)
     for label, day in DAYS.items():
         lib = os.path.join(course, "exercises", day, "src", "lib.rs")
@@ -131,7 +131,7 @@ def p1_p2(binary, course, edits, table):
         w, r = statistics.median(to_verdict), statistics.median(raw)
         table.append((f"P1 save-to-verdict, {label} ({day})", stats(to_verdict), stats(raw), w / r, "<= 1.10x"))
         table.append((f"P2 file write to run start, {label}", stats(to_start), None, None, "<= 0.060 s"))
-        watch = Watch(binary, course, args=["--no-warmup"])
+        watch = Watch(binary, course, args=["watch", "--no-warmup"])
         watch.wait_for("verdict", 0)
     watch.stop()
 
@@ -139,9 +139,10 @@ def p1_p2(binary, course, edits, table):
 def p3(binary, course, table):
     target = os.path.join(course, "target")
     shutil.rmtree(target, ignore_errors=True)
-    grade, proc = run([binary, "grade", course, "--course", ROOT, "--format", "json"], cwd=course)
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.rmtree(os.path.join(course, "target", "backlings-grade"), ignore_errors=True)
+    grade_target = os.path.join(course, "grade-target")
+    grade, proc = run([binary, "grade", "--submission", course, "--target-dir", grade_target,
+                       "--format", "json"], cwd=course)
+    shutil.rmtree(grade_target, ignore_errors=True)
     build, _ = run(["cargo", "test", "--workspace", "--no-run", "-q"], cwd=course)
     tests, _ = run(["cargo", "test", "--workspace", "--no-fail-fast", "-q"], cwd=course)
     raw = build + tests
@@ -162,7 +163,7 @@ def p4(binary, table):
 
 
 def p5(binary, course, table):
-    watch = Watch(binary, course, args=["--no-warmup"])
+    watch = Watch(binary, course, args=["watch", "--no-warmup"])
     watch.wait_for("verdict", 0)
     time.sleep(1)
     ticks = os.sysconf("SC_CLK_TCK")
@@ -199,7 +200,7 @@ def p6(binary, table):
         table.append(("P6 300 days: `list`", stats(lists), None, None, "< 0.100 s"))
         starts = []
         for _ in range(5):
-            watch = Watch(binary, course, args=["--no-warmup", "--manual"])
+            watch = Watch(binary, course, args=["watch", "--no-warmup", "--manual"])
             first = watch.wait_for("first-frame", 0)
             starts.append((first - watch.spawned_us) / 1e6)
             watch.stop()

@@ -475,3 +475,34 @@ fn init_with_ci_github_writes_a_grading_workflow() {
         assert!(workflow.contains(needle), "the workflow lacks `{needle}`");
     }
 }
+
+#[test]
+fn grades_running_side_by_side_in_one_target_directory_keep_their_own_code() {
+    let fixed = Course::fixture("mini");
+    fixed.write(
+        "exercises/day03_failing/src/lib.rs",
+        "pub fn add(a: i32, b: i32) -> i32 { a + b }\npub fn sub(a: i32, b: i32) -> i32 { a - b }\npub fn mul(a: i32, b: i32) -> i32 { a * b }\n",
+    );
+    let unfixed = Course::fixture("mini");
+    let shared = tempfile::tempdir().unwrap();
+    let start = |submission: &Course| {
+        backlings(submission.path())
+            .args(["grade", "--days", "3", "--format", "json", "--course"])
+            .arg(mini())
+            .arg("--target-dir")
+            .arg(shared.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    for _ in 0..3 {
+        let (a, b) = (start(&fixed), start(&unfixed));
+        for (child, want) in [(a, (3, "pass", 3, 3)), (b, (3, "fail", 1, 3))] {
+            let out = child.wait_with_output().unwrap();
+            let report: Report = serde_json::from_slice(&out.stdout).unwrap();
+            let got = day_scores(&report);
+            assert_eq!(got[0], want);
+        }
+    }
+}

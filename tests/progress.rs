@@ -189,3 +189,76 @@ fn killing_the_runner_mid_write_never_tears_the_progress_file() {
     }
     course.run(&["list"]).expect_code(0);
 }
+
+#[test]
+fn every_kind_of_damaged_progress_file_warns_keeps_a_copy_and_goes_on() {
+    // (what the file holds, what the warning must say)
+    let cases: [(&[u8], &str); 4] = [
+        (b"", "is empty"),
+        (
+            b"format_version = 1\nstarted_on = \"2026-11-0",
+            "is unreadable",
+        ),
+        (b"\x00\xff\xfe garbage \x01\x02", "is not text"),
+        (
+            b"format_version = 99\ncurrent = \"day03_failing\"\n",
+            "format_version 99",
+        ),
+    ];
+    for (bytes, says) in cases {
+        let course = Course::fixture("mini");
+        std::fs::write(course.file(".backlings-state.toml"), bytes).unwrap();
+        let run = course.run(&["list", "--json"]);
+        run.expect_code(0);
+        assert!(
+            run.stderr().starts_with("warning: "),
+            "{bytes:?}: {}",
+            run.stderr()
+        );
+        assert!(run.stderr().contains(says), "{bytes:?}: {}", run.stderr());
+        let kept = std::fs::read(course.file(".backlings-state.toml.bak")).unwrap();
+        assert_eq!(kept, bytes, "the damaged file is kept byte for byte");
+        // Work goes on: a run records its result in a fresh file.
+        course.run(&["run", "1"]).expect_code(0);
+        assert_eq!(list(&course).done, 1, "{bytes:?}");
+    }
+}
+
+#[test]
+fn progress_naming_days_that_no_longer_exist_keeps_the_rest() {
+    let course = Course::fixture("mini");
+    course.run(&["run", "1"]).expect_code(0);
+    let state = course.read(".backlings-state.toml");
+    course.write(
+        ".backlings-state.toml",
+        &format!("{state}\n[exercises.day99_gone]\ndone_on = \"2026-11-02\"\n"),
+    );
+    let data = list(&course);
+    assert_eq!(
+        (data.done, data.total),
+        (1, 6),
+        "the vanished day is not counted"
+    );
+}
+
+#[test]
+fn a_progress_file_that_cannot_be_read_is_named_and_nothing_is_touched() {
+    let course = Course::fixture("mini");
+    // A directory where the file should be: unreadable as a file even for root.
+    std::fs::create_dir(course.file(".backlings-state.toml")).unwrap();
+    let run = course.run(&["run", "1"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr()
+            .starts_with("error: cannot read the progress file `")
+            && run
+                .stderr()
+                .contains(".backlings-state.toml`: check its permissions"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        course.file(".backlings-state.toml").is_dir(),
+        "left as it was"
+    );
+}

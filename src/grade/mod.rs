@@ -121,6 +121,7 @@ pub fn grade(source: &Source, options: &Options) -> Result<Report> {
         .cloned()
         .collect();
     let names: BTreeSet<String> = exercises.iter().map(|e| e.name.clone()).collect();
+    let _lock = lock_target(options.target_dir.as_deref())?;
     let dir = tempfile::Builder::new()
         .prefix("backlings-grade-")
         .tempdir()
@@ -149,6 +150,34 @@ pub fn grade(source: &Source, options: &Options) -> Result<Report> {
         changed,
         duration: started.elapsed(),
     })
+}
+
+/// Holds a shared target directory for one grade at a time, from writing the workspace to the
+/// last test: cargo decides freshness by file times, so two grades building side by side in one
+/// target directory could each be handed the other's build of a day.
+fn lock_target(target_dir: Option<&Path>) -> Result<Option<std::fs::File>> {
+    let dir = match target_dir {
+        Some(dir) => dir.to_path_buf(),
+        None => match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            // A fresh target directory inside the temporary workspace: nothing to share.
+            None => return Ok(None),
+        },
+    };
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the target directory `{}`", dir.display()))?;
+    let path = dir.join(".backlings-grade.lock");
+    let file = std::fs::File::create(&path)
+        .with_context(|| format!("cannot create the lock file `{}`", path.display()))?;
+    if file.try_lock().is_err() {
+        eprintln!(
+            "grading: waiting for another grade to finish with `{}`",
+            dir.display()
+        );
+        file.lock()
+            .with_context(|| format!("cannot lock `{}`", path.display()))?;
+    }
+    Ok(Some(file))
 }
 
 fn check_submission(dir: &Path) -> Result<()> {

@@ -83,6 +83,27 @@ fn reports_problems_with_file_line_and_column() {
             "info.toml:3:12: ",
         ),
         (HEAD.to_string(), "info.toml: there are no `[[exercises]]`"),
+        (
+            format!("{HEAD}[[exercises]]\nname = \"a\"\nday = 1\ntitle = \"x\"\nhints = \"h\"\n"),
+            "info.toml:7:9: invalid type: string \"h\", expected a sequence",
+        ),
+        (
+            format!("{HEAD}[[exercises]]\nname = \"a\"\nday = -1\ntitle = \"x\"\n"),
+            "info.toml:5:7: invalid value: integer `-1`, expected u32",
+        ),
+        (
+            format!("{HEAD}{}timeout_secs = 601\n", entry("a", 1)),
+            "info.toml:8:16: exercise `a` has `timeout_secs = 601`",
+        ),
+        (
+            format!("{HEAD}[[exercises]]\nname = 5\nday = 1\ntitle = \"x\"\n"),
+            "info.toml:4:8: invalid type: integer `5`, expected a string",
+        ),
+        (
+            format!("{HEAD}[[exercises]]\nname = \"a\"\nday = 1\ntitle = \"x\"\ntopics = \"t\"\n"),
+            "info.toml:7:10: invalid type: string \"t\", expected a sequence",
+        ),
+        (String::new(), "missing field `format_version`"),
     ];
     for (text, expected) in cases {
         let found = errors(text);
