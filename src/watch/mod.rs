@@ -50,8 +50,9 @@ pub fn run(app: App, args: &WatchArgs) -> Result<ExitCode> {
         watch.draw()?;
         trace::event("drawn", "");
     }
-    // Nothing the learner's code started may outlive the session.
-    watch.stop_run();
+    // Stops the run in flight (as dropping `watch` would on an early return), then restores
+    // the terminal.
+    drop(watch);
     drop(guard);
     Ok(ExitCode::SUCCESS)
 }

@@ -55,6 +55,14 @@ pub struct Watch {
     pub warming: Option<Warming>,
 }
 
+/// Nothing the learner's code started may outlive the session, however it ends: a quit, an
+/// error drawing to a terminal that closed, or a panic unwinding.
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.stop_run();
+    }
+}
+
 impl Watch {
     pub fn new(
         app: App,
