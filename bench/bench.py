@@ -73,7 +73,9 @@ class Watch:
         self.drain()
         try:
             with open(self.trace) as f:
-                return [line.split(" ", 2) for line in f.read().splitlines()]
+                # A line being written right now may be cut short: skip it until it is whole.
+                lines = [line.split(" ", 2) for line in f.read().splitlines()]
+                return [fields for fields in lines if len(fields) >= 2 and fields[0].isdigit()]
         except FileNotFoundError:
             return []
 
@@ -85,7 +87,8 @@ class Watch:
                 if event == kind and int(ts) >= after_us and detail.startswith(detail_prefix):
                     return int(ts)
             time.sleep(0.005)
-        sys.exit(f"watch mode never reported `{kind}` within {timeout} s")
+        tail = "\n".join(" ".join(e) for e in self.events()[-8:])
+        sys.exit(f"watch mode never reported `{kind}` within {timeout} s; the trace ends with:\n{tail}")
 
     def drawn_after(self, after_us, timeout=300):
         verdict = self.wait_for("verdict", after_us, timeout)
@@ -108,10 +111,10 @@ def p1_p2(binary, course, edits, table):
     watch = Watch(binary, course, args=["watch", "--no-warmup"])
     watch.wait_for("verdict", 0)
     for label, day in DAYS.items():
+        print(f"P1/P2: {edits} edits of {day} ...", file=sys.stderr)
         lib = os.path.join(course, "exercises", day, "src", "lib.rs")
         original = open(lib).read()
-        subprocess.run([binary, "go", day], cwd=course, stdout=subprocess.DEVNULL)
-        # `go` from another process needs the lock; watch holds it, so switch by saving the day.
+        # Watch holds the course's lock, so `go` cannot switch days: saving a day shows it.
         edit(lib, 0)
         watch.drawn_after(now_us() - 1)
         to_verdict, to_start, raw = [], [], []
@@ -227,6 +230,9 @@ def main():
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     binary = os.path.join(target, "release", "backlings")
     table = []
+    for phase in ("P3", "P5", "P6"):
+        if phase in wanted:
+            print(f"{phase} ...", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         course = os.path.join(tmp, "course")
         if wanted & {"P1", "P2", "P3", "P5"}:
