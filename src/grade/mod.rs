@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use crate::course::Course;
-use crate::runner::{self, Diagnostic, RunOptions, Status, TestResult, cargo};
+use crate::runner::{self, Diagnostic, RunOptions, TestResult, cargo};
 pub use source::Source;
 pub use workspace::{Missing, Protected};
 
@@ -60,23 +60,36 @@ pub enum Outcome {
     },
 }
 
+/// How a graded day came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayStatus {
+    Pass,
+    Fail,
+    CompileError,
+}
+
 impl DayResult {
     /// (passed, counted): ignored tests do not count; a day that does not build scores zero
     /// of the tests its course defines.
     pub fn score(&self) -> (usize, usize) {
         match &self.outcome {
-            Outcome::Tested(tests) => {
-                let counted = tests.iter().filter(|t| t.status != Status::Ignored);
-                let total = counted.clone().count();
-                (counted.filter(|t| t.passed()).count(), total)
-            }
+            Outcome::Tested(tests) => runner::verdict::score(tests),
             Outcome::CompileError { tests, .. } => (0, tests.len()),
         }
     }
 
     pub fn passed(&self) -> bool {
+        self.status() == DayStatus::Pass
+    }
+
+    /// The day's status, as every report names it.
+    pub fn status(&self) -> DayStatus {
         let (passed, total) = self.score();
-        matches!(self.outcome, Outcome::Tested(_)) && total > 0 && passed == total
+        match self.outcome {
+            Outcome::CompileError { .. } => DayStatus::CompileError,
+            Outcome::Tested(_) if total > 0 && passed == total => DayStatus::Pass,
+            Outcome::Tested(_) => DayStatus::Fail,
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::{Row, TestStatus, rows, truncate};
-use crate::grade::{DayResult, Outcome, Report};
+use crate::grade::{DayResult, DayStatus, Outcome, Report};
 
 /// GitHub shows at most ten error annotations per step.
 const ANNOTATIONS: usize = 10;
@@ -110,10 +110,10 @@ pub fn summary(report: &Report) -> String {
     );
     for day in &report.days {
         let (passed, total) = day.score();
-        let result = match (&day.outcome, day.passed()) {
-            (Outcome::CompileError { .. }, _) => "❌ does not compile",
-            (_, true) => "✅ pass",
-            _ => "❌ fail",
+        let result = match day.status() {
+            DayStatus::CompileError => "❌ does not compile",
+            DayStatus::Pass => "✅ pass",
+            DayStatus::Fail => "❌ fail",
         };
         let _ = writeln!(
             md,

@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::{Row, TestStatus, rows, truncate};
-use crate::grade::Report;
+use crate::grade::{DayStatus, Report};
 
 /// Bumped when a field changes meaning or goes away (adding one does not bump it).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -83,7 +83,11 @@ pub fn write(out: &mut dyn Write, report: &Report) -> Result<()> {
             day: day.day,
             name: &day.name,
             title: &day.title,
-            status: day_status(day),
+            status: match day.status() {
+                DayStatus::Pass => "pass",
+                DayStatus::Fail => "fail",
+                DayStatus::CompileError => "error",
+            },
             tests_passed: passed,
             tests_total: total,
             note: day.missing.as_ref().map(super::human::missing_note),
@@ -146,13 +150,5 @@ fn test(day: &str, task_id: u32, row: &Row<'_>) -> Test {
         message: failed.then(|| row.message.clone()),
         output: (failed && !row.output.is_empty()).then(|| truncate(row.output, OUTPUT_LIMIT)),
         task_id,
-    }
-}
-
-fn day_status(day: &crate::grade::DayResult) -> &'static str {
-    match (&day.outcome, day.passed()) {
-        (crate::grade::Outcome::CompileError { .. }, _) => "error",
-        (_, true) => "pass",
-        _ => "fail",
     }
 }

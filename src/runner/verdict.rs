@@ -34,6 +34,13 @@ impl TestResult {
     }
 }
 
+/// (passing, counted) for tests that ran; ignored tests are not counted.
+pub fn score(tests: &[TestResult]) -> (usize, usize) {
+    let counted = tests.iter().filter(|t| t.status != Status::Ignored);
+    let total = counted.clone().count();
+    (counted.filter(|t| t.passed()).count(), total)
+}
+
 /// A compiler error (or cargo's own failure) that stopped the build.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
@@ -58,11 +65,7 @@ impl Verdict {
     pub fn score(&self) -> (usize, usize) {
         match self {
             Verdict::CompileError(_) => (0, 0),
-            Verdict::Tested(tests) => {
-                let counted = tests.iter().filter(|t| t.status != Status::Ignored);
-                let total = counted.clone().count();
-                (counted.filter(|t| t.passed()).count(), total)
-            }
+            Verdict::Tested(tests) => score(tests),
         }
     }
 
