@@ -46,7 +46,10 @@ impl Course {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read `{}`", path.display()))?;
         let mut course = validate::parse(&text).map_err(|e| e.with_file(INFO_FILE))?;
-        course.root = root.to_path_buf();
+        // Absolute, so a command run with another working directory (cargo with
+        // `--manifest-path`, a test in its package directory) still finds the course.
+        course.root = std::path::absolute(root)
+            .with_context(|| format!("cannot resolve the path `{}`", root.display()))?;
         let missing = validate::missing_directories(&course, &text);
         if !missing.is_empty() {
             return Err(CourseError::new(missing).with_file(INFO_FILE).into());
@@ -102,5 +105,18 @@ impl Course {
 
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.exercises.iter().position(|e| e.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_course_loaded_from_a_relative_path_has_an_absolute_root() {
+        // Cargo runs unit tests in the package directory, where the fixture course lives.
+        let course = Course::load(Path::new("tests/fixtures/mini")).unwrap();
+        assert!(course.root.is_absolute(), "{}", course.root.display());
+        assert!(course.root.join(INFO_FILE).is_file());
     }
 }
