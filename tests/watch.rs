@@ -254,6 +254,32 @@ fn a_burst_of_200_saves_ends_in_one_verdict_for_the_last_files() {
 }
 
 #[test]
+fn changes_watch_mode_ignores_cost_no_frames() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    // The trace file is in the course root too: were a frame drawn for every change there,
+    // each frame's own trace line would draw the next one, forever.
+    for i in 0..50 {
+        s.course.write("notes.txt", &format!("{i}"));
+        s.course
+            .write("exercises/day03_failing/target/debug/out", &format!("{i}"));
+    }
+    s.course
+        .write("exercises/day03_failing/src/lib.rs", FIXED_SUB);
+    s.wait_text("day03_failing: 3/3 tests passing");
+    let frames = s
+        .course
+        .read("runs.log")
+        .lines()
+        .filter(|l| l.contains(" drawn"))
+        .count();
+    // The first run's verdict, the fix's run start and verdict, and a little slack.
+    assert!(frames <= 10, "{frames} frames drawn");
+}
+
+#[test]
 fn the_exercises_folder_deleted_and_restored_is_survived() {
     let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
         return;

@@ -43,12 +43,19 @@ pub fn run(app: App, args: &WatchArgs) -> Result<ExitCode> {
                 .ok(),
             None => rx.recv().ok(),
         };
-        match event {
+        let redraw = match event {
             Some(event) => watch.handle(event)?,
-            None => watch.on_quiet()?,
+            None => {
+                watch.on_quiet()?;
+                true
+            }
+        };
+        // Only when something on screen changed: events for files watch mode ignores (the
+        // course root's own files, build output) must not cost a frame each.
+        if redraw {
+            watch.draw()?;
+            trace::event("drawn", "");
         }
-        watch.draw()?;
-        trace::event("drawn", "");
     }
     // Stops the run in flight (as dropping `watch` would on an early return), then restores
     // the terminal.

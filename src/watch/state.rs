@@ -96,41 +96,61 @@ impl Watch {
         screen::draw(self)
     }
 
-    pub fn handle(&mut self, event: Event) -> Result<()> {
-        match event {
+    /// Handles one event; true when the screen changed and must be redrawn.
+    pub fn handle(&mut self, event: Event) -> Result<bool> {
+        let mut redraw = match event {
             Event::Changed(path) => self.on_changed(&path),
-            Event::WatchError(e) => self.notice = Some(format!("file watcher: {e}")),
-            Event::Key(key) => self.on_key(key)?,
-            Event::Resize => {}
-            Event::TerminalGone => self.quit = true,
-            Event::WarmupProgress { done, total } => {
-                if let Some(warming) = self.warming.as_mut() {
-                    warming.progress = (done, total);
-                }
+            Event::WatchError(e) => {
+                self.notice = Some(format!("file watcher: {e}"));
+                true
             }
-            Event::WarmupEnded(result) => self.on_warmup_ended(result),
+            Event::Key(key) => {
+                self.on_key(key)?;
+                true
+            }
+            Event::Resize => true,
+            Event::TerminalGone => {
+                self.quit = true;
+                false
+            }
+            Event::WarmupProgress { done, total } => match self.warming.as_mut() {
+                Some(warming) if warming.progress != (done, total) => {
+                    warming.progress = (done, total);
+                    true
+                }
+                _ => false,
+            },
+            Event::WarmupEnded(result) => {
+                self.on_warmup_ended(result);
+                true
+            }
             Event::Finished {
                 generation,
                 name,
                 result,
             } => self.on_finished(generation, &name, result)?,
-        }
+        };
         if self.deadline.is_some_and(|d| Instant::now() >= d) {
             self.on_quiet()?;
+            redraw = true;
         }
-        Ok(())
+        Ok(redraw)
     }
 
-    fn on_changed(&mut self, path: &std::path::Path) {
+    /// A path changed: an exercise's file starts the debounce window (nothing to draw yet);
+    /// `exercises/` itself coming or going gets a notice. Anything else is ignored.
+    fn on_changed(&mut self, path: &std::path::Path) -> bool {
         let dir = files::exercises_dir(&self.app.course.root);
         if path == dir {
-            return self.on_exercises_dir_changed();
+            self.on_exercises_dir_changed();
+            return true;
         }
         if let Some(name) = files::exercise_of(&dir, path) {
             trace::event("file-event", &name);
             self.pending.insert(name);
             self.deadline = Some(Instant::now() + DEBOUNCE);
         }
+        false
     }
 
     /// `exercises/` itself was removed, renamed or created: say so, and rewatch it when back.
@@ -275,9 +295,10 @@ impl Watch {
         generation: u64,
         name: &str,
         result: Result<Verdict, String>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
+        // A run that was cancelled or superseded: nothing on screen belongs to it.
         if self.running.as_ref().map(|r| r.generation) != Some(generation) {
-            return Ok(());
+            return Ok(false);
         }
         self.running = None;
         self.start_warmup();
@@ -285,7 +306,7 @@ impl Watch {
             Ok(verdict) => verdict,
             Err(e) => {
                 self.notice = Some(format!("could not run `{name}`: {e}"));
-                return Ok(());
+                return Ok(true);
             }
         };
         let (passed, total) = verdict.score();
@@ -298,7 +319,7 @@ impl Watch {
         }
         trace::event("verdict", &format!("{name} {passed}/{total}"));
         self.verdict = Some(verdict);
-        Ok(())
+        Ok(true)
     }
 
     fn done_notice(&self) -> String {
