@@ -37,7 +37,7 @@ def now_us():
 def run(cmd, cwd=None, env=None, check=True):
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    if check and proc.returncode not in (0, 1):
+    if check and proc.returncode not in (0, 1, 101):
         sys.exit(f"`{' '.join(cmd)}` failed ({proc.returncode}):\n{proc.stderr.decode(errors='replace')}")
     return time.perf_counter() - started, proc
 
@@ -50,9 +50,9 @@ class Watch:
     """`backlings` in watch mode on a pseudo-terminal, with a trace file."""
 
     def __init__(self, binary, course, extra_env=None, args=()):
-        self.trace = os.path.join(course, "trace.log")
-        if os.path.exists(self.trace):
-            os.remove(self.trace)
+        # Outside the course: watch mode sees every change in the course root.
+        handle, self.trace = tempfile.mkstemp(prefix="backlings-trace-", suffix=".log")
+        os.close(handle)
         env = dict(os.environ, BACKLINGS_TRACE=self.trace, TERM="xterm", **(extra_env or {}))
         self.spawned_us = now_us()
         self.pid, self.fd = pty.fork()
@@ -100,6 +100,7 @@ class Watch:
             os.waitpid(self.pid, 0)
         except ChildProcessError:
             pass
+        os.remove(self.trace)
 
 
 def edit(path, n):
@@ -211,11 +212,11 @@ def p6(binary, table):
 
 
 def show(table):
-    print(f"\n{'metric':<46} {'median':>8} {'min':>8} {'max':>8} {'baseline':>9} {'ratio':>6}  target")
+    print(f"\n{"metric":<56} {'median':>8} {'min':>8} {'max':>8} {'baseline':>9} {'ratio':>6}  target")
     for name, (med, lo, hi), base, ratio, target in table:
         base_text = f"{base[0]:9.3f}" if base else f"{'':>9}"
         ratio_text = f"{ratio:6.2f}" if ratio else f"{'':>6}"
-        print(f"{name:<46} {med:8.3f} {lo:8.3f} {hi:8.3f} {base_text} {ratio_text}  {target}")
+        print(f"{name:<56} {med:8.3f} {lo:8.3f} {hi:8.3f} {base_text} {ratio_text}  {target}")
     print(f"\nmachine: {os.cpu_count()} cores, {os.uname().sysname} {os.uname().release}; seconds unless noted")
 
 
