@@ -212,7 +212,7 @@ def p6(binary, table):
 
 
 def show(table):
-    print(f"\n{"metric":<56} {'median':>8} {'min':>8} {'max':>8} {'baseline':>9} {'ratio':>6}  target")
+    print(f"\n{'metric':<56} {'median':>8} {'min':>8} {'max':>8} {'baseline':>9} {'ratio':>6}  target")
     for name, (med, lo, hi), base, ratio, target in table:
         base_text = f"{base[0]:9.3f}" if base else f"{'':>9}"
         ratio_text = f"{ratio:6.2f}" if ratio else f"{'':>6}"
