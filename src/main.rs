@@ -27,11 +27,24 @@ fn main() -> ExitCode {
     signals::install();
     match commands::dispatch(cli.command) {
         Ok(code) => code,
+        // The reader went away (`backlings list | head`): nothing is left to tell it.
+        Err(error) if stdout_closed(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("{} {}", ui::palette::bad("error:"), chain(&error));
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether `error` comes from writing to a pipe whose reader has gone.
+fn stdout_closed(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        let kind = cause
+            .downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind)
+            .or_else(|| cause.downcast_ref::<serde_json::Error>()?.io_error_kind());
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// `outer: inner: innermost`, each cause once.

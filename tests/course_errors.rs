@@ -95,3 +95,24 @@ fn watch_refuses_without_a_terminal() {
         run.stderr()
     );
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_command_quietly() {
+    let course = Course::fixture("mini");
+    for args in [&["list"][..], &["list", "--json"], &["hint"], &["go", "2"]] {
+        // The read end is closed before backlings starts: its first write meets a broken pipe.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = common::backlings(course.path())
+            .args(args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("error"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

@@ -66,21 +66,21 @@ fn progress_bar(json: bool) -> ProgressBar {
 
 fn new(dir: &Path) -> Result<ExitCode> {
     dev::new::create(dir)?;
-    println!(
+    crate::outln!(
         "{} a new course in `{}` with one example day.\n\n\
          Next:\n\n    cd {}\n    backlings dev check          # it passes as written\n    \
          backlings dev add day02_next --title \"...\"\n",
         palette::good("Created"),
         dir.display(),
         dir.display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn add(name: &str, title: Option<&str>) -> Result<ExitCode> {
     let root = Course::discover(&current_dir()?)?;
     let added = dev::add::add(&root, name, title)?;
-    println!(
+    crate::outln!(
         "{} day {} `{name}`: `{}` and `{}`, and its entry in `info.toml`.\n\n\
          Write the lesson, the tests, the starter code and the solution, replace every `TODO`,\n\
          then run `backlings dev check` (CONTRIBUTING.md has the checklist).",
@@ -88,7 +88,7 @@ fn add(name: &str, title: Option<&str>) -> Result<ExitCode> {
         added.day,
         added.exercise,
         added.solution
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -12,10 +12,11 @@ pub fn hint(day: Option<&str>, all: bool) -> Result<ExitCode> {
     let exercise = app.pick(day)?;
     let available = exercise.hints.len();
     if available == 0 {
-        println!(
+        crate::outln!(
             "`{}` has no hints. Its lesson is `exercises/{}/README.md`.",
-            exercise.name, exercise.name
-        );
+            exercise.name,
+            exercise.name
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let already = app.progress.entry(&exercise.name).hints_shown;
@@ -29,13 +30,13 @@ pub fn hint(day: Option<&str>, all: bool) -> Result<ExitCode> {
     app.save()?;
     for (i, text) in exercise.hints.iter().enumerate().take(shown) {
         let label = format!("Hint {}/{available} for {}:", i + 1, exercise.name);
-        println!("{}\n{}\n", palette::strong(&label), text.trim());
+        crate::outln!("{}\n{}\n", palette::strong(&label), text.trim())?;
     }
     if shown == available && already == available {
-        println!(
+        crate::outln!(
             "{}",
             palette::dim("That was the last hint. The lesson is in the day's README.md.")
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

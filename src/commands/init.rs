@@ -44,23 +44,23 @@ pub fn init(dir: &Path, no_warmup: bool, ci: Option<CiProvider>) -> Result<ExitC
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
     write_course(dir)?;
-    println!(
+    crate::outln!(
         "{} a new course in `{}`.",
         palette::good("Created"),
         dir.display()
-    );
+    )?;
     if ci == Some(CiProvider::Github) {
         embedded::write_file(dir, GITHUB_WORKFLOW_PATH, GITHUB_WORKFLOW.as_bytes())?;
-        println!(
+        crate::outln!(
             "{} `{GITHUB_WORKFLOW_PATH}`: it grades every push with `backlings grade`. Set \
              BACKLINGS_GIT and BACKLINGS_REV in it to the backlings you teach with.",
             palette::good("Wrote")
-        );
+        )?;
     }
     if !no_warmup {
         warm_up(dir)?;
     }
-    println!("Start with:\n\n    cd {}\n    backlings\n", dir.display());
+    crate::outln!("Start with:\n\n    cd {}\n    backlings\n", dir.display())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -87,10 +87,10 @@ fn warm_up(dir: &Path) -> Result<()> {
     );
     bar.finish_and_clear();
     result?;
-    println!(
+    crate::outln!(
         "Built the dependencies of every day in {:.0} s.",
         started.elapsed().as_secs_f64()
-    );
+    )?;
     Ok(())
 }
 

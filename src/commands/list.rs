@@ -13,7 +13,7 @@ pub fn list(json: bool) -> Result<ExitCode> {
     if json {
         serde_json::to_writer_pretty(&mut out, &ui::list::json(&app))
             .context("cannot write JSON")?;
-        println!();
+        crate::outln!()?;
     } else {
         ui::list::render(&mut out, &app)?;
     }

@@ -19,14 +19,14 @@ pub fn next() -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     let Some(index) = app.progress.next_pending(&app.course) else {
-        println!("{}", palette::good("Every day is done."));
-        println!("{}", app.course.final_message.trim());
+        crate::outln!("{}", palette::good("Every day is done."))?;
+        crate::outln!("{}", app.course.final_message.trim())?;
         return Ok(ExitCode::SUCCESS);
     };
     let next = app.course.exercises[index].clone();
     app.progress.set_current(&next.name);
     app.save()?;
-    announce(&app, &next.name);
+    announce(&app, &next.name)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -35,22 +35,22 @@ pub fn go(day: &str) -> Result<ExitCode> {
     let exercise = app.course.find(day)?.clone();
     app.progress.set_current(&exercise.name);
     app.save()?;
-    announce(&app, &exercise.name);
+    announce(&app, &exercise.name)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn announce(app: &App, name: &str) {
+fn announce(app: &App, name: &str) -> std::io::Result<()> {
     let Some(exercise) = app.course.exercises.iter().find(|e| e.name == name) else {
-        return;
+        return Ok(());
     };
-    println!(
+    crate::outln!(
         "{} {}",
         palette::strong(&format!("Day {}:", exercise.day)),
         exercise.title
-    );
+    )?;
     let lesson = app.course.exercise_dir(exercise).join("README.md");
-    println!(
+    crate::outln!(
         "The lesson: {}",
         palette::link(&lesson, &format!("exercises/{name}/README.md"))
-    );
+    )
 }

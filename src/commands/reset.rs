@@ -20,21 +20,21 @@ pub fn reset(day: &str, yes: bool) -> Result<ExitCode> {
     let mut app = App::open(Access::Write)?;
     let exercise = app.course.find(day)?.clone();
     if !yes && !confirm(&exercise)? {
-        println!("Nothing was changed.");
+        crate::outln!("Nothing was changed.")?;
         return Ok(ExitCode::FAILURE);
     }
     let backup = reset_exercise(&app.course, &exercise)?;
     app.progress.reset(&exercise.name);
     app.save()?;
     match backup {
-        Some(path) => println!("Your files were saved to `{}`.", path.display()),
-        None => println!("There were no files to back up."),
+        Some(path) => crate::outln!("Your files were saved to `{}`.", path.display())?,
+        None => crate::outln!("There were no files to back up.")?,
     }
-    println!(
+    crate::outln!(
         "{} `{}` is back to its starter files.",
         palette::good("Reset:"),
         exercise.name
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -45,10 +45,10 @@ fn confirm(exercise: &Exercise) -> Result<bool> {
             exercise.name
         );
     }
-    print!(
+    crate::out!(
         "Reset `{}` to its starter files? Your files are backed up first. [y/N] ",
         exercise.name
-    );
+    )?;
     std::io::stdout().flush()?;
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
