@@ -231,9 +231,6 @@ def main():
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     binary = os.path.join(target, "release", "backlings")
     table = []
-    for phase in ("P3", "P5", "P6"):
-        if phase in wanted:
-            print(f"{phase} ...", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         course = os.path.join(tmp, "course")
         if wanted & {"P1", "P2", "P3", "P5"}:
@@ -242,12 +239,16 @@ def main():
         if wanted & {"P1", "P2"}:
             p1_p2(binary, course, args.edits, table)
         if "P5" in wanted:
+            print("P5: idle watch for 30 s ...", file=sys.stderr)
             p5(binary, course, table)
         if "P3" in wanted:
+            print("P3: grading every day, then cargo test, both from nothing ...", file=sys.stderr)
             p3(binary, course, table)
     if "P4" in wanted:
+        print("P4: init to first verdict, then a plain build, both from nothing ...", file=sys.stderr)
         p4(binary, table)
     if "P6" in wanted:
+        print("P6: a 300-day course ...", file=sys.stderr)
         p6(binary, table)
     show(table)
 
