@@ -195,6 +195,71 @@ fn keys_show_hints_the_list_and_quit_restoring_the_terminal() {
 }
 
 #[test]
+fn keys_n_s_and_x_guard_the_sequence_the_solution_and_the_learners_files() {
+    let course = Course::fixture("mini");
+    course.write("solutions/day03_failing/src/lib.rs", FIXED_SUB);
+    // A course that is not the built-in one resets from git.
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "course",
+        ],
+    ] {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(course.path())
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+    let starter = course.read("exercises/day03_failing/src/lib.rs");
+    let Some(s) = Session::start(course, &[&["go", "3"]]) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    s.keys(&["n"]);
+    s.wait_text("is not done yet");
+    s.keys(&["s"]);
+    s.wait_text("The solution is shown once the day passes.");
+    s.keys(&["x"]);
+    s.wait_text("Reset `day03_failing` to its starter files?");
+    s.keys(&["n"]);
+    s.wait_text("Reset cancelled.");
+
+    s.course
+        .write("exercises/day03_failing/src/lib.rs", FIXED_SUB);
+    s.wait_text("Day 3 done!");
+    s.keys(&["s"]);
+    s.wait_text("solutions/day03_failing");
+
+    s.keys(&["x"]);
+    s.wait_text("Reset `day03_failing` to its starter files?");
+    s.keys(&["y"]);
+    s.wait_for("the starter's verdict after the reset", |screen| {
+        screen.contains("Your files were saved to")
+            && screen.contains("day03_failing: 1/3 tests passing")
+    });
+    assert_eq!(s.course.read("exercises/day03_failing/src/lib.rs"), starter);
+    let backups: Vec<_> = std::fs::read_dir(s.course.file(".backlings/backups"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let saved = std::fs::read_to_string(backups[0].join("src/lib.rs")).unwrap();
+    assert_eq!(saved, FIXED_SUB);
+    // The reset day is not done any more: `n` refuses again.
+    s.keys(&["n"]);
+    s.wait_text("is not done yet");
+}
+
+#[test]
 fn quitting_during_a_hanging_test_leaves_no_process_behind() {
     let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "4"]]) else {
         return;
