@@ -1,7 +1,7 @@
 //! `backlings reset DAY`: back up the learner's files, then restore the shipped starter files.
 //! Also where a passed day's solution is revealed from the embedded course.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -49,7 +49,6 @@ fn confirm(exercise: &Exercise) -> Result<bool> {
         "Reset `{}` to its starter files? Your files are backed up first. [y/N] ",
         exercise.name
     )?;
-    std::io::stdout().flush()?;
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
