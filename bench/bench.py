@@ -236,7 +236,7 @@ def main():
     parser.add_argument("--cold", action="store_true", help="also run P4")
     args = parser.parse_args()
     wanted = set(args.only.split(",")) | ({"P4"} if args.cold else set())
-    subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--locked", "-q"], cwd=ROOT, check=True)
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     binary = os.path.join(target, "release", "backlings")
     table = []
