@@ -94,6 +94,15 @@ impl Session {
         self.wait_for(text, |s| s.contains(text))
     }
 
+    /// How many times watch mode logged `event` to its trace (`<µs> <event> <detail>` lines).
+    fn traced(&self, event: &str) -> usize {
+        self.course
+            .read("runs.log")
+            .lines()
+            .filter(|line| line.split_whitespace().nth(1) == Some(event))
+            .count()
+    }
+
     fn keys(&self, keys: &[&str]) {
         Command::new("tmux")
             .args(["-L", &self.socket, "send-keys"])
@@ -306,12 +315,7 @@ fn a_burst_of_200_saves_ends_in_one_verdict_for_the_last_files() {
     s.course.write(path, FIXED_SUB);
     let burst = start.elapsed();
     s.wait_text("day03_failing: 3/3 tests passing");
-    let runs = s
-        .course
-        .read("runs.log")
-        .lines()
-        .filter(|l| l.contains(" run-start "))
-        .count();
+    let runs = s.traced("run-start");
     // One at start, then the burst: debouncing and cancelling keep it to a fraction of the
     // saves (a handful on a quiet machine; a loaded one stretches the gaps between saves).
     assert!(runs <= 50, "{runs} runs for 200 saves in {burst:?}");
@@ -334,12 +338,7 @@ fn changes_watch_mode_ignores_cost_no_frames() {
     s.course
         .write("exercises/day03_failing/src/lib.rs", FIXED_SUB);
     s.wait_text("day03_failing: 3/3 tests passing");
-    let frames = s
-        .course
-        .read("runs.log")
-        .lines()
-        .filter(|l| l.contains(" drawn"))
-        .count();
+    let frames = s.traced("drawn");
     // The first run's verdict, the fix's run start and verdict, and a little slack.
     assert!(frames <= 10, "{frames} frames drawn");
 }
