@@ -14,6 +14,7 @@ mod report;
 mod robustness;
 mod runner;
 mod signals;
+mod starter;
 mod suggest;
 mod ui;
 mod warmup;

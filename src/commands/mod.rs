@@ -6,7 +6,7 @@ mod hint;
 mod init;
 mod list;
 mod navigate;
-pub mod reset;
+mod reset;
 mod run;
 mod watch;
 
