@@ -1,5 +1,6 @@
 //! Building and testing days. Nothing outside this module starts a process.
 
+pub mod batch;
 pub mod cargo;
 pub mod exec;
 pub mod libtest;
@@ -71,13 +72,39 @@ pub fn test_built(
             &build.stderr,
         )]));
     };
-    let planned = exec::plan(exes, package_dir, options.cancel.as_ref())?;
     let exec_options = exec::ExecOptions {
         timeout,
         output_cap: OUTPUT_CAP,
         jobs: options.jobs(),
         cancel: options.cancel.clone(),
     };
-    let results = exec::run_all(&planned, &exec_options).ok_or(Cancelled)?;
-    Ok(Verdict::Tested(results))
+    let mut results = Vec::new();
+    for exe in exes {
+        for result in test_binary(exe, package_dir, &exec_options)? {
+            results.push((exe.clone(), result));
+        }
+    }
+    Ok(Verdict::Tested(exec::qualify_duplicates(results)))
+}
+
+/// Every test of one binary: run together first, and one per process for whatever that run
+/// left unsettled.
+fn test_binary(
+    exe: &std::path::Path,
+    package_dir: &std::path::Path,
+    options: &exec::ExecOptions,
+) -> Result<Vec<TestResult>> {
+    let batch = batch::run(exe, package_dir, options).ok_or(Cancelled)?;
+    if batch.complete {
+        return Ok(batch.settled);
+    }
+    let planned = exec::plan(exe, package_dir, options.cancel.as_ref())?;
+    let rest: Vec<exec::Planned> = planned
+        .into_iter()
+        .filter(|test| !batch.settled.iter().any(|done| done.name == test.name))
+        .collect();
+    let mut results = batch.settled;
+    results.extend(exec::run_all(&rest, options).ok_or(Cancelled)?);
+    results.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(results)
 }
