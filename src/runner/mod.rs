@@ -5,6 +5,7 @@ pub mod cargo;
 pub mod exec;
 pub mod libtest;
 pub mod process;
+pub mod service;
 pub mod verdict;
 
 use std::path::PathBuf;
