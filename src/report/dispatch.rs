@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use super::{github, human, json, junit};
 use crate::cli::ReportFormat;
 use crate::grade::Report;
+use crate::ui::palette::Palette;
 
 /// Where one report goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,16 +82,19 @@ fn pair(formats: &[(usize, ReportFormat)], outputs: &[(usize, PathBuf)]) -> Resu
     Ok(plan)
 }
 
-/// Writes one report. The GitHub format also appends its summary to `$GITHUB_STEP_SUMMARY`
-/// when that is set.
+/// Writes one report. Colour goes only to stdout, and only when stdout takes it; a file is
+/// always plain. The GitHub format also appends its summary to `$GITHUB_STEP_SUMMARY` when
+/// that is set.
 pub fn write(format: ReportFormat, destination: &Destination, report: &Report) -> Result<()> {
     match format {
-        ReportFormat::Human => to(destination, |out| human::write(out, report)),
-        ReportFormat::Json => to(destination, |out| json::write(out, report)),
-        ReportFormat::Junit => to(destination, |out| junit::write(out, report)),
+        ReportFormat::Human => to(destination, |out, palette| {
+            human::write(out, report, palette)
+        }),
+        ReportFormat::Json => to(destination, |out, _| json::write(out, report)),
+        ReportFormat::Junit => to(destination, |out, _| junit::write(out, report)),
         ReportFormat::Github => {
             let token = github::stop_token();
-            to(destination, |out| github::write(out, report, &token))?;
+            to(destination, |out, _| github::write(out, report, &token))?;
             github::append_step_summary(report)
         }
     }
@@ -101,29 +105,33 @@ pub fn write(format: ReportFormat, destination: &Destination, report: &Report) -
 pub fn write_error(plan: &Plan, message: &str) -> Result<()> {
     for (format, destination) in plan {
         if *format == ReportFormat::Json {
-            to(destination, |out| json::write_error(out, message))?;
+            to(destination, |out, _| json::write_error(out, message))?;
         }
     }
     Ok(())
 }
 
-/// Runs `write` on the destination.
-fn to(destination: &Destination, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+/// Runs `write` on the destination, with the palette the destination takes: stdout's, or
+/// none for a file.
+fn to(
+    destination: &Destination,
+    write: impl FnOnce(&mut dyn Write, Palette) -> Result<()>,
+) -> Result<()> {
     match destination {
         Destination::File(path) => to_file(path, write),
         Destination::Stdout => {
             let mut out = std::io::stdout().lock();
-            write(&mut out)?;
+            write(&mut out, Palette::stdout())?;
             out.flush()?;
             Ok(())
         }
     }
 }
 
-fn to_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+fn to_file(path: &Path, write: impl FnOnce(&mut dyn Write, Palette) -> Result<()>) -> Result<()> {
     let mut file = std::fs::File::create(path)
         .with_context(|| format!("cannot write the report `{}`", path.display()))?;
-    write(&mut file).with_context(|| format!("cannot write `{}`", path.display()))
+    write(&mut file, Palette::PLAIN).with_context(|| format!("cannot write `{}`", path.display()))
 }
 
 #[cfg(test)]
