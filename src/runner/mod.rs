@@ -1,6 +1,7 @@
 //! Building and testing days. Nothing outside this module starts a process.
 
 pub mod cargo;
+pub mod cargo_json;
 pub mod exec;
 pub mod libtest;
 pub mod process;
