@@ -12,9 +12,8 @@ use anyhow::{Context, Result};
 use super::cargo_json::{
     Artifact, CompilerMessage, Diagnostic as RustcDiagnostic, Message, Metadata,
 };
-use super::libtest::Location;
 use super::process::{self, Cancel, Exit, Limits, LineSink};
-use super::verdict::Diagnostic;
+use super::verdict::{Diagnostic, Location};
 
 /// A build that takes longer than this is stuck (a looping build script or proc macro).
 const BUILD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
