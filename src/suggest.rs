@@ -1,5 +1,7 @@
 //! "Did you mean ...?" for names typed by a person.
 
+use strsim::levenshtein as distance;
+
 /// The candidate closest to `typed` by edit distance, if it is close enough to be a typo; else
 /// the one candidate that contains it (`axum` for `day05_axum`).
 pub fn closest<'a>(typed: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
@@ -27,24 +29,6 @@ fn only_one_containing<'a>(typed: &str, candidates: &[&'a str]) -> Option<&'a st
     }
 }
 
-/// Levenshtein distance over characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != *cb))
-                .min(above + 1)
-                .min(row[j] + 1);
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,12 +50,13 @@ mod tests {
     }
 
     #[test]
-    fn distance_is_levenshtein() {
+    fn distance_is_levenshtein_over_characters() {
         for (a, b, d) in [
             ("", "", 0),
             ("abc", "abc", 0),
             ("kitten", "sitting", 3),
             ("", "ab", 2),
+            ("día", "dia", 1),
         ] {
             assert_eq!(distance(a, b), d, "{a} {b}");
         }

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
 
 use crate::course::Course;
 use crate::runner::cargo::{self, BuildOptions};
-use crate::runner::process::{self, Cancel, Exit, Limits};
+use crate::runner::cargo_json::{Metadata, Package};
+use crate::runner::process::{Cancel, Exit};
 
 /// Written into the target directory once a warm-up finished (`cargo clean` removes it).
 const MARKER: &str = ".backlings-warm";
@@ -74,66 +74,11 @@ pub fn warm(
     Ok(Warmed::Done)
 }
 
-#[derive(Deserialize)]
-struct Metadata {
-    packages: Vec<Package>,
-    resolve: Resolve,
-    workspace_members: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Package {
-    id: String,
-    name: String,
-    targets: Vec<Target>,
-}
-
-#[derive(Deserialize)]
-struct Target {
-    kind: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Resolve {
-    nodes: Vec<Node>,
-}
-
-#[derive(Deserialize)]
-struct Node {
-    id: String,
-    deps: Vec<NodeDep>,
-}
-
-#[derive(Deserialize)]
-struct NodeDep {
-    pkg: String,
-}
-
 /// Units cargo will build for the exercises: their dependency closure, plus build scripts.
 fn estimate_units(course: &Course, cancel: Option<Cancel>) -> Result<usize> {
-    let mut cmd = cargo::cargo_command();
-    cmd.current_dir(&course.root)
-        .args(["metadata", "--format-version", "1", "--filter-platform"])
-        .arg(host_triple())
-        .arg("--manifest-path")
-        .arg(course.root.join("Cargo.toml"));
-    // Cancellable too: `cargo metadata` can wait long on cargo's package lock.
-    let limits = Limits {
-        output_cap: 256 << 20,
-        cancel,
-        ..Limits::default()
-    };
-    let out = process::run(cmd, &limits).context("cannot run `cargo metadata`")?;
-    let metadata: Metadata =
-        serde_json::from_str(&out.stdout.text()).context("unexpected `cargo metadata` output")?;
-    Ok(count_units(
-        &metadata,
-        &course
-            .exercises
-            .iter()
-            .map(|e| e.name.as_str())
-            .collect::<Vec<_>>(),
-    ))
+    let metadata = cargo::metadata(&course.root, cancel)?;
+    let roots: Vec<&str> = course.exercises.iter().map(|e| e.name.as_str()).collect();
+    Ok(count_units(&metadata, &roots))
 }
 
 fn count_units(metadata: &Metadata, roots: &[&str]) -> usize {
@@ -180,25 +125,4 @@ fn count_units(metadata: &Metadata, roots: &[&str]) -> usize {
         .count();
     // Each workspace member also builds its test binary.
     seen.len() + build_scripts + roots.len()
-}
-
-fn host_triple() -> String {
-    let mut cmd =
-        std::process::Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()));
-    cmd.arg("-vV");
-    let out = process::run(
-        cmd,
-        &Limits {
-            output_cap: 64 * 1024,
-            ..Limits::default()
-        },
-    );
-    out.ok()
-        .and_then(|o| {
-            o.stdout
-                .text()
-                .lines()
-                .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
-        })
-        .unwrap_or_else(|| "x86_64-unknown-linux-gnu".into())
 }

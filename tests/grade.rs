@@ -3,6 +3,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
 
 use common::{Course, backlings};
 use serde::Deserialize;
@@ -504,5 +506,119 @@ fn grades_running_side_by_side_in_one_target_directory_keep_their_own_code() {
             let got = day_scores(&report);
             assert_eq!(got[0], want);
         }
+    }
+}
+
+#[test]
+fn a_report_written_to_a_file_never_has_colour_even_when_stdout_does() {
+    let submission = Course::fixture("mini");
+    let graded = grade(
+        submission.path(),
+        &[
+            "--days",
+            "1-3",
+            "--color",
+            "always",
+            "--format",
+            "human",
+            "--format",
+            "human",
+            "--output",
+            "forced.txt",
+        ],
+    );
+    assert_eq!(graded.code, 1, "{}", graded.stderr);
+    assert!(
+        graded.stdout.contains('\x1b'),
+        "stdout is coloured when asked"
+    );
+    assert_plain(&submission.read("forced.txt"));
+    let args = ["--days", "1-3", "--format", "human", "--output", "tty.txt"];
+    if let Some(code) = grade_in_a_terminal(submission.path(), &args) {
+        assert_eq!(code, 1);
+        assert_plain(&submission.read("tty.txt"));
+    }
+}
+
+fn assert_plain(report: &str) {
+    assert!(report.contains("Score:"), "{report}");
+    assert!(!report.contains('\x1b'), "colour in a file: {report:?}");
+}
+
+/// Grades with stdout on a terminal (a detached tmux session), waiting (bounded) for the exit
+/// code; `None` when tmux is missing outside CI.
+fn grade_in_a_terminal(submission: &Path, args: &[&str]) -> Option<i32> {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
+        eprintln!("tmux is not installed: skipping the terminal half of a test");
+        return None;
+    }
+    let done = submission.join("exit-code");
+    let quoted = |arg: &str| format!("'{}'", arg.replace('\'', r"'\''"));
+    let mut line = vec![
+        "env -u NO_COLOR -u CLICOLOR_FORCE".to_string(),
+        quoted(env!("CARGO_BIN_EXE_backlings")),
+        "grade --course".to_string(),
+        quoted(&mini().display().to_string()),
+        "--target-dir".to_string(),
+        quoted(&target().display().to_string()),
+    ];
+    line.extend(args.iter().map(|a| quoted(a)));
+    line.push(format!(
+        "; echo $? > {}",
+        quoted(&done.display().to_string())
+    ));
+    let tmux = Tmux(format!("backlings-grade-{}", std::process::id()));
+    let status = tmux
+        .command()
+        .args([
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+        ])
+        .arg("-c")
+        .arg(submission)
+        .args(["-e", &format!("BACKLINGS_TODAY={}", common::TODAY)])
+        .arg(line.join(" "))
+        .status()
+        .expect("tmux starts");
+    assert!(status.success());
+    let start = Instant::now();
+    loop {
+        let code = std::fs::read_to_string(&done).unwrap_or_default();
+        if code.ends_with('\n') {
+            return Some(code.trim().parse().expect("an exit code"));
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "grade never ended"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A tmux server of its own, killed on drop.
+struct Tmux(String);
+
+impl Tmux {
+    fn command(&self) -> Command {
+        let mut cmd = Command::new("tmux");
+        cmd.args(["-L", &self.0]);
+        cmd
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self
+            .command()
+            .arg("kill-server")
+            .stderr(std::process::Stdio::null())
+            .status();
     }
 }

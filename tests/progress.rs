@@ -150,6 +150,8 @@ fn a_second_runner_in_the_same_course_is_refused_and_a_stale_lock_recovered() {
     let course = Course::fixture("mini");
     // A live process that is not backlings holds the lock: our own test process.
     course.write(".backlings/lock", &std::process::id().to_string());
+    let held = std::fs::File::open(course.file(".backlings/lock")).unwrap();
+    held.try_lock().unwrap();
     let run = course.run(&["hint"]);
     run.expect_code(2);
     assert!(
@@ -161,6 +163,8 @@ fn a_second_runner_in_the_same_course_is_refused_and_a_stale_lock_recovered() {
         run.stderr()
     );
     assert!(course.run(&["list"]).code() == 0, "reading needs no lock");
+    // Its owner died: the OS released the lock, the file stays with a pid nobody has.
+    drop(held);
     course.write(".backlings/lock", "999999999");
     course.run(&["hint"]).expect_code(0);
     assert!(

@@ -402,3 +402,28 @@ fn the_other_days_are_warmed_up_in_the_background_after_the_first_run() {
         .count();
     assert!(built > 0, "day 5 was built by the warm-up");
 }
+
+#[test]
+fn a_second_runner_is_refused_while_watch_runs_and_gets_the_course_once_watch_is_killed() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    // Idle, so that the kill leaves no build of its own behind.
+    let marker = s.course.file("target/.backlings-warm");
+    s.wait_for("the warm-up to finish", |_| marker.is_file());
+    let pid = s.course.read(".backlings/lock");
+    let refused = s.course.run(&["hint"]);
+    refused.expect_code(2);
+    assert!(
+        refused
+            .stderr()
+            .contains(&format!("another backlings (pid {pid}) is running")),
+        "{}",
+        refused.stderr()
+    );
+    let killed = Command::new("kill").args(["-KILL", &pid]).status().unwrap();
+    assert!(killed.success());
+    s.wait_text("EXITED 137");
+    s.course.run(&["hint"]).expect_code(0);
+}

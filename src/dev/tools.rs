@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
 
 use super::Problem;
 use crate::runner::cargo::{cargo_command, cargo_failure};
+use crate::runner::cargo_json::{CompilerMessage, Message};
 use crate::runner::process::{self, Exit, Limits, Outcome};
 
 /// Formatting is quick; linting builds (in check mode) whatever is not yet built.
@@ -154,50 +154,19 @@ fn relative(root: &Path, path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-#[derive(Deserialize)]
-#[serde(tag = "reason", rename_all = "kebab-case")]
-enum CargoLine {
-    CompilerMessage {
-        message: Message,
-    },
-    #[serde(other)]
-    Other,
-}
-
-#[derive(Deserialize)]
-struct Message {
-    level: String,
-    message: String,
-    code: Option<Code>,
-    #[serde(default)]
-    spans: Vec<Span>,
-}
-
-#[derive(Deserialize)]
-struct Code {
-    code: String,
-}
-
-#[derive(Deserialize)]
-struct Span {
-    file_name: String,
-    line_start: usize,
-    column_start: usize,
-    is_primary: bool,
-}
-
 /// One clippy or rustc error from a line of cargo's JSON; `None` for anything else, including
 /// rustc's closing "aborting due to..." which has no place in the code.
 pub fn lint(line: &str) -> Option<Problem> {
-    let CargoLine::CompilerMessage { message } = serde_json::from_str(line).ok()? else {
+    let Message::CompilerMessage(CompilerMessage { message, .. }) = Message::parse(line)? else {
         return None;
     };
-    let span = message.spans.iter().find(|s| s.is_primary)?;
+    let span = message.primary_span()?;
     if message.level != "error" {
         return None;
     }
     let code = message
         .code
+        .as_ref()
         .map(|c| format!(" [{}]", c.code))
         .unwrap_or_default();
     let package = span.file_name.split('/').nth(1).unwrap_or_default();
@@ -210,7 +179,7 @@ pub fn lint(line: &str) -> Option<Problem> {
                  fix the code rather than allowing the lint"
             ),
         )
-        .at(Some((span.line_start, span.column_start))),
+        .at(Some((span.line_start as usize, span.column_start as usize))),
     )
 }
 

@@ -1,7 +1,9 @@
-//! One runner per course: a lock file holding the owner's pid. A lock left by a process that no
-//! longer exists (killed, crashed) is recovered.
+//! One runner per course: an OS lock (`File::try_lock`) on `.backlings/lock`, a file that holds
+//! the owner's pid for the message a second runner gets. The OS releases the lock when its
+//! process ends, however it ends, so a lock left by a killed runner is taken over as it is.
 
-use std::io::{ErrorKind, Write};
+use std::fs::{File, TryLockError};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -9,10 +11,15 @@ use anyhow::{Context, Result, bail};
 /// The lock file, inside the course's `.backlings/` folder.
 pub const LOCK_FILE: &str = ".backlings/lock";
 
-/// Held for as long as this process works on the course; removed on drop.
+/// Tries at taking a lock file that its owner removes as we open it (see [`Lock::acquire`]).
+const ATTEMPTS: usize = 8;
+
+/// Held for as long as this process works on the course; the file is removed on drop.
 #[derive(Debug)]
 pub struct Lock {
     path: PathBuf,
+    /// Holds the OS lock until it closes.
+    _file: File,
 }
 
 impl Lock {
@@ -26,31 +33,25 @@ impl Lock {
                 )
             })?;
         }
-        // Two attempts: the second after clearing a stale lock.
-        for _ in 0..2 {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut file) => {
-                    write!(file, "{}", std::process::id())
-                        .with_context(|| format!("cannot write `{}`", path.display()))?;
-                    return Ok(Lock { path });
+        // A runner removes the file on its way out, still holding the lock. Whoever opened the
+        // file just before then locks a file that is no longer there, so it tries again.
+        for _ in 0..ATTEMPTS {
+            let file = open(&path)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) => bail!(refusal(&path)),
+                Err(TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("cannot lock `{}`", path.display()));
                 }
-                Err(e) if e.kind() == ErrorKind::AlreadyExists => clear_if_stale(&path)?,
-                Err(e) => {
-                    return Err(e).with_context(|| {
-                        format!(
-                            "cannot create the lock file `{}`: is the course read-only?",
-                            path.display()
-                        )
-                    });
-                }
+            }
+            if is_at(&file, &path) {
+                claim(&file, &path)?;
+                return Ok(Lock { path, _file: file });
             }
         }
         bail!(
-            "cannot take the lock `{}`; if no other backlings runs here, delete it",
+            "cannot take the lock `{}`: it kept being removed as it was taken; if no other \
+             backlings runs here, delete it",
             path.display()
         )
     }
@@ -58,45 +59,60 @@ impl Lock {
 
 impl Drop for Lock {
     fn drop(&mut self) {
+        // Removed while the lock is still held (the file closes after this), so a runner never
+        // takes a lock on a file that is about to vanish.
         let _ = std::fs::remove_file(&self.path);
     }
 }
 
-/// Removes the lock when its owner is gone; errors when the owner is alive.
-fn clear_if_stale(path: &Path) -> Result<()> {
+fn open(path: &Path) -> Result<File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .with_context(|| {
+            format!(
+                "cannot create the lock file `{}`: is the course read-only?",
+                path.display()
+            )
+        })
+}
+
+/// Writes our pid into the file we hold the lock on, replacing a previous owner's.
+fn claim(mut file: &File, path: &Path) -> Result<()> {
+    file.set_len(0)
+        .and_then(|()| write!(file, "{}", std::process::id()))
+        .with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// Why the lock is refused, with its owner's pid when the file says it.
+fn refusal(path: &Path) -> String {
     let owner = std::fs::read_to_string(path).unwrap_or_default();
-    let pid = owner.trim().parse::<u32>().ok();
-    if let Some(pid) = pid.filter(|pid| alive(*pid) && *pid != std::process::id()) {
-        bail!(
-            "another backlings (pid {pid}) is running in this course; use that one, or quit it \
-             first (a lock that outlived its process is cleared automatically)"
-        );
-    }
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
-        Err(e) => {
-            Err(e).with_context(|| format!("cannot clear the stale lock `{}`", path.display()))
-        }
-    }
+    let who = match owner.trim().parse::<u32>() {
+        Ok(pid) => format!("another backlings (pid {pid})"),
+        Err(_) => "another backlings".to_string(),
+    };
+    format!(
+        "{who} is running in this course; use that one, or quit it first (a lock that outlived \
+         its process is cleared automatically)"
+    )
 }
 
+/// Whether `file` is still the one at `path` (not removed or replaced since it was opened).
 #[cfg(unix)]
-fn alive(pid: u32) -> bool {
-    use nix::sys::signal::kill;
-    use nix::unistd::Pid;
-    // Signal 0 checks existence; EPERM means it exists but is someone else's.
-    match i32::try_from(pid) {
-        Ok(pid) => !matches!(
-            kill(Pid::from_raw(pid), None),
-            Err(nix::errno::Errno::ESRCH)
-        ),
-        Err(_) => false,
+fn is_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(open), Ok(named)) => (open.dev(), open.ino()) == (named.dev(), named.ino()),
+        _ => false,
     }
 }
 
+/// Windows refuses to remove a file that is open, so the file locked is the one named.
 #[cfg(not(unix))]
-fn alive(_pid: u32) -> bool {
+fn is_at(_file: &File, _path: &Path) -> bool {
     true
 }
 
@@ -131,5 +147,18 @@ mod tests {
             assert_eq!(owner, std::process::id().to_string());
             drop(lock);
         }
+    }
+
+    #[test]
+    fn a_lock_file_removed_before_it_was_locked_is_not_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Lock::acquire(dir.path()).unwrap();
+        let path = dir.path().join(LOCK_FILE);
+        let opened_late = open(&path).unwrap();
+        drop(first);
+        opened_late.try_lock().unwrap();
+        assert!(!is_at(&opened_late, &path), "the file was removed");
+        let second = Lock::acquire(dir.path()).unwrap();
+        assert!(is_at(&second._file, &path));
     }
 }

@@ -3,9 +3,11 @@
 //! commands, a `Points X/Y` notice as GitHub Classroom reads it, and a Markdown step summary.
 
 use std::fmt::Write as _;
+use std::hash::{BuildHasher, Hasher};
 use std::io::Write;
+use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::{Row, TestStatus, rows, truncate};
 use crate::grade::{DayResult, DayStatus, Outcome, Report};
@@ -136,6 +138,33 @@ pub fn summary(report: &Report) -> String {
     md
 }
 
+/// Appends the summary to the file `$GITHUB_STEP_SUMMARY` names, when it is set (in Actions).
+pub fn append_step_summary(report: &Report) -> Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
+        return Ok(());
+    };
+    let path = PathBuf::from(path);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .with_context(|| format!("cannot open the step summary `{}`", path.display()))?;
+    file.write_all(summary(report).as_bytes())
+        .with_context(|| format!("cannot write the step summary `{}`", path.display()))
+}
+
+/// A token learner output cannot predict, to fence it with `::stop-commands::`.
+pub fn stop_token() -> String {
+    let mut token = String::from("backlings-");
+    for _ in 0..2 {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        hasher.write_u128(now.map_or(0, |d| d.as_nanos()));
+        token.push_str(&format!("{:016x}", hasher.finish()));
+    }
+    token
+}
+
 /// Escapes a workflow command's message.
 fn data(text: &str) -> String {
     text.replace('%', "%25")
@@ -166,5 +195,10 @@ mod tests {
         assert_eq!(data("50%\r\nnext ::error::x"), "50%25%0D%0Anext ::error::x");
         assert_eq!(property("a:b,c\nd"), "a%3Ab%2Cc%0Ad");
         assert_eq!(markdown("a|b <i>\nc"), "a\\|b &lt;i&gt; c");
+    }
+
+    #[test]
+    fn stop_tokens_differ() {
+        assert_ne!(stop_token(), stop_token());
     }
 }

@@ -7,23 +7,24 @@ use anyhow::Result;
 
 use super::{TestStatus, rows};
 use crate::grade::{DayResult, Missing, Outcome, Report};
-use crate::ui::palette;
+use crate::ui::palette::Palette;
 
-pub fn write(out: &mut dyn Write, report: &Report) -> Result<()> {
+/// Writes the report in `palette`'s colours (plain for a file).
+pub fn write(out: &mut dyn Write, report: &Report, palette: Palette) -> Result<()> {
     writeln!(
         out,
         "{}\n{}\n",
-        palette::strong(&report.course_title),
-        palette::dim(&format!("graded against the {} course", report.origin))
+        palette.strong(&report.course_title),
+        palette.dim(&format!("graded against the {} course", report.origin))
     )?;
     for day in &report.days {
-        write_day(out, day)?;
+        write_day(out, day, palette)?;
     }
     if !report.changed.is_empty() {
         writeln!(
             out,
             "\n{} (grading used the course's copies, so these change nothing):",
-            palette::warn("Protected files changed")
+            palette.warn("Protected files changed")
         )?;
         for changed in &report.changed {
             writeln!(out, "  {} {}", changed.change.as_str(), changed.path)?;
@@ -40,12 +41,12 @@ pub fn write(out: &mut dyn Write, report: &Report) -> Result<()> {
     Ok(())
 }
 
-fn write_day(out: &mut dyn Write, day: &DayResult) -> Result<()> {
+fn write_day(out: &mut dyn Write, day: &DayResult, palette: Palette) -> Result<()> {
     let (passed, total) = day.score();
     let mark = if day.passed() {
-        palette::good("✓")
+        palette.good("✓")
     } else {
-        palette::bad("✗")
+        palette.bad("✗")
     };
     write!(
         out,
@@ -53,11 +54,11 @@ fn write_day(out: &mut dyn Write, day: &DayResult) -> Result<()> {
         day.day, day.name
     )?;
     match &day.outcome {
-        Outcome::CompileError { .. } => writeln!(out, "  {}", palette::bad("does not compile"))?,
+        Outcome::CompileError { .. } => writeln!(out, "  {}", palette.bad("does not compile"))?,
         Outcome::Tested(_) => writeln!(out)?,
     }
     if let Some(missing) = &day.missing {
-        writeln!(out, "      {}", palette::dim(missing_note(missing)))?;
+        writeln!(out, "      {}", palette.dim(missing_note(missing)))?;
     }
     if day.passed() {
         return Ok(());

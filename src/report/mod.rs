@@ -1,10 +1,14 @@
-//! Grading reports, one writer per format. Machine formats never carry colour, whatever the
-//! terminal, and none of them trusts the learner's output to be well-formed.
+//! Grading reports, one writer per format, and their dispatch to stdout or files. Machine
+//! formats never carry colour, whatever the terminal, and none of them trusts the learner's
+//! output to be well-formed.
 
-pub mod github;
-pub mod human;
-pub mod json;
-pub mod junit;
+mod dispatch;
+mod github;
+mod human;
+mod json;
+mod junit;
+
+pub use dispatch::{plan, write, write_error};
 
 use crate::grade::{DayResult, Outcome};
 use crate::runner::{Status, TestResult};

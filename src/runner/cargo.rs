@@ -8,11 +8,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use serde::Deserialize;
 
-use super::libtest::Location;
+use super::cargo_json::{
+    Artifact, CompilerMessage, Diagnostic as RustcDiagnostic, Message, Metadata,
+};
 use super::process::{self, Cancel, Exit, Limits, LineSink};
-use super::verdict::Diagnostic;
+use super::verdict::{Diagnostic, Location};
 
 /// A build that takes longer than this is stuck (a looping build script or proc macro).
 const BUILD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
@@ -47,53 +48,46 @@ pub struct BuildOptions {
     pub offline: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(tag = "reason", rename_all = "kebab-case")]
-enum CargoLine {
-    CompilerArtifact {
-        manifest_path: PathBuf,
-        target: Target,
-        profile: Profile,
-        executable: Option<PathBuf>,
-    },
-    CompilerMessage {
-        manifest_path: PathBuf,
-        message: RustcMessage,
-    },
-    #[serde(other)]
-    Other,
-}
-
-#[derive(Deserialize)]
-struct Target {
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct Profile {
-    test: bool,
-}
-
-#[derive(Deserialize)]
-struct RustcMessage {
-    level: String,
-    message: String,
-    rendered: Option<String>,
-    #[serde(default)]
-    spans: Vec<Span>,
-}
-
-#[derive(Deserialize)]
-struct Span {
-    file_name: String,
-    line_start: u32,
-    column_start: u32,
-    is_primary: bool,
-}
-
 /// The cargo to run: the one that started us when there is one, else `cargo` on PATH.
 pub fn cargo_command() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// The workspace at `root` as `cargo metadata` describes it, for the host platform only.
+/// Cancellable: `cargo metadata` can wait long on cargo's package lock.
+pub fn metadata(root: &Path, cancel: Option<Cancel>) -> Result<Metadata> {
+    let mut cmd = cargo_command();
+    cmd.current_dir(root)
+        .args(["metadata", "--format-version", "1", "--filter-platform"])
+        .arg(host_triple())
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"));
+    let limits = Limits {
+        output_cap: 256 << 20,
+        cancel,
+        ..Limits::default()
+    };
+    let out = process::run(cmd, &limits).context("cannot run `cargo metadata`")?;
+    serde_json::from_str(&out.stdout.text()).context("unexpected `cargo metadata` output")
+}
+
+/// The platform rustc builds for by default, e.g. `x86_64-unknown-linux-gnu`.
+fn host_triple() -> String {
+    let mut cmd = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()));
+    cmd.arg("-vV");
+    let limits = Limits {
+        output_cap: 64 * 1024,
+        ..Limits::default()
+    };
+    let out = process::run(cmd, &limits);
+    out.ok()
+        .and_then(|o| {
+            o.stdout
+                .text()
+                .lines()
+                .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        })
+        .unwrap_or_else(|| "x86_64-unknown-linux-gnu".into())
 }
 
 /// Builds the tests of `packages` in the workspace at `root` in one cargo invocation.
@@ -144,16 +138,13 @@ pub fn build_tests(root: &Path, packages: &[&str], options: &BuildOptions) -> Re
 }
 
 fn absorb(build: &mut Build, line: &str, on_artifact: Option<&(dyn Fn(&str) + Send + Sync)>) {
-    let Ok(message) = serde_json::from_str::<CargoLine>(line) else {
-        return;
-    };
-    match message {
-        CargoLine::CompilerArtifact {
+    match Message::parse(line) {
+        Some(Message::CompilerArtifact(Artifact {
             manifest_path,
             target,
             profile,
             executable,
-        } => {
+        })) => {
             if let Some(report) = on_artifact {
                 report(&target.name);
             }
@@ -165,10 +156,10 @@ fn absorb(build: &mut Build, line: &str, on_artifact: Option<&(dyn Fn(&str) + Se
                     .push(exe);
             }
         }
-        CargoLine::CompilerMessage {
+        Some(Message::CompilerMessage(CompilerMessage {
             manifest_path,
             message,
-        } if message.level == "error" => {
+        })) if message.level == "error" => {
             let errors = build.errors.entry(package_dir(&manifest_path)).or_default();
             let new = diagnostic(message);
             // The library is compiled twice (for its unit tests and for the integration
@@ -181,16 +172,12 @@ fn absorb(build: &mut Build, line: &str, on_artifact: Option<&(dyn Fn(&str) + Se
     }
 }
 
-fn diagnostic(message: RustcMessage) -> Diagnostic {
-    let location = message
-        .spans
-        .iter()
-        .find(|s| s.is_primary)
-        .map(|s| Location {
-            file: s.file_name.clone(),
-            line: s.line_start,
-            col: s.column_start,
-        });
+fn diagnostic(message: RustcDiagnostic) -> Diagnostic {
+    let location = message.primary_span().map(|s| Location {
+        file: s.file_name.clone(),
+        line: s.line_start,
+        col: s.column_start,
+    });
     let rendered = message
         .rendered
         .unwrap_or_else(|| format!("error: {}", message.message));

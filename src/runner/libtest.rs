@@ -1,12 +1,6 @@
 //! Pure parsing of libtest's plain-text output: test lists, and the result of running one test.
 
-/// A source position from a panic message (`panicked at tests/api.rs:12:5:`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    pub file: String,
-    pub line: u32,
-    pub col: u32,
-}
+use super::verdict::Location;
 
 /// One panic in a test's captured output.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod cargo;
+pub mod cargo_json;
 pub mod exec;
 pub mod libtest;
 pub mod process;
@@ -16,7 +17,7 @@ use anyhow::Result;
 use crate::course::{Course, Exercise};
 pub use exec::Cancelled;
 pub use process::Cancel;
-pub use verdict::{Diagnostic, Status, TestResult, Verdict};
+pub use verdict::{Diagnostic, Location, Status, TestResult, Verdict};
 
 /// Captured output kept per test stream.
 pub const OUTPUT_CAP: usize = 64 * 1024;

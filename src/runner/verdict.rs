@@ -2,7 +2,14 @@
 
 use std::time::Duration;
 
-use super::libtest::Location;
+/// A place in the code, as a panic (`panicked at tests/api.rs:12:5:`) or a compiler error
+/// gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+    pub col: u32,
+}
 
 /// How one test ended.
 #[derive(Debug, Clone, PartialEq, Eq)]

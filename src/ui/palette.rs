@@ -1,5 +1,7 @@
-//! Colour is decided once, at start-up: `--color`, then `NO_COLOR` / `CLICOLOR_FORCE`, then
-//! whether stdout is a terminal. Everything else asks this module.
+//! Colour is decided per destination. Stdout's is decided once, at start-up: `--color`, then
+//! `NO_COLOR` / `CLICOLOR_FORCE`, then whether stdout is a terminal; a file never takes colour.
+//! Everything else asks this module: the free functions paint for stdout, a [`Palette`] value
+//! for a destination of its own.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -11,7 +13,7 @@ use crate::cli::ColorChoice;
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
 
-/// Decides colour for the whole process.
+/// Decides colour for stdout (and stderr, which follows it).
 pub fn init(choice: ColorChoice) {
     let env = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
     let enabled = match choice {
@@ -25,38 +27,114 @@ pub fn init(choice: ColorChoice) {
     colored::control::set_override(enabled);
 }
 
+/// Whether stdout takes colour.
 pub fn enabled() -> bool {
     ENABLED.load(Ordering::Relaxed)
 }
 
+/// How text is painted for one destination: in colour with links, or plain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Palette {
+    colour: bool,
+}
+
+impl Palette {
+    /// No colour and no links: for files, whatever the terminal and `--color` say.
+    pub const PLAIN: Palette = Palette { colour: false };
+
+    /// Stdout's palette, as [`init`] decided.
+    pub fn stdout() -> Palette {
+        Palette { colour: enabled() }
+    }
+
+    pub fn good(self, text: &str) -> ColoredString {
+        self.paint(text, |t| t.green().bold())
+    }
+
+    pub fn bad(self, text: &str) -> ColoredString {
+        self.paint(text, |t| t.red().bold())
+    }
+
+    pub fn warn(self, text: &str) -> ColoredString {
+        self.paint(text, |t| t.yellow().bold())
+    }
+
+    pub fn dim(self, text: &str) -> ColoredString {
+        self.paint(text, |t| t.dimmed())
+    }
+
+    pub fn strong(self, text: &str) -> ColoredString {
+        self.paint(text, |t| t.bold())
+    }
+
+    /// `text` as a clickable link to `path` (OSC 8) in colour, plain text otherwise.
+    pub fn link(self, path: &Path, text: &str) -> String {
+        if !self.colour {
+            return text.to_string();
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        format!(
+            "\x1b]8;;file://{}\x1b\\{text}\x1b]8;;\x1b\\",
+            absolute.display()
+        )
+    }
+
+    /// A string without a style prints as itself whatever `colored`'s switch says, so a plain
+    /// palette stays plain even while stdout takes colour.
+    fn paint(self, text: &str, style: impl FnOnce(&str) -> ColoredString) -> ColoredString {
+        if self.colour {
+            style(text)
+        } else {
+            ColoredString::from(text)
+        }
+    }
+}
+
 pub fn good(text: &str) -> ColoredString {
-    text.green().bold()
+    Palette::stdout().good(text)
 }
 
 pub fn bad(text: &str) -> ColoredString {
-    text.red().bold()
+    Palette::stdout().bad(text)
 }
 
 pub fn warn(text: &str) -> ColoredString {
-    text.yellow().bold()
+    Palette::stdout().warn(text)
 }
 
 pub fn dim(text: &str) -> ColoredString {
-    text.dimmed()
+    Palette::stdout().dim(text)
 }
 
 pub fn strong(text: &str) -> ColoredString {
-    text.bold()
+    Palette::stdout().strong(text)
 }
 
-/// `text` as a clickable link to `path` (OSC 8) when colour is on, plain text otherwise.
+/// `text` as a clickable link to `path` (OSC 8) when stdout takes colour, plain otherwise.
 pub fn link(path: &Path, text: &str) -> String {
-    if !enabled() {
-        return text.to_string();
+    Palette::stdout().link(path, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_palette_stays_plain_while_colour_is_forced() {
+        colored::control::set_override(true);
+        let plain = Palette::PLAIN;
+        let painted = [
+            plain.good("a"),
+            plain.bad("a"),
+            plain.warn("a"),
+            plain.dim("a"),
+            plain.strong("a"),
+        ]
+        .map(|text| text.to_string());
+        let coloured = Palette { colour: true }.good("a").to_string();
+        colored::control::unset_override();
+        assert_eq!(painted, ["a"; 5]);
+        assert_eq!(plain.link(Path::new("x"), "a"), "a");
+        assert_ne!(coloured, "a");
     }
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    format!(
-        "\x1b]8;;file://{}\x1b\\{text}\x1b]8;;\x1b\\",
-        absolute.display()
-    )
 }

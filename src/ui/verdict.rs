@@ -4,8 +4,7 @@ use std::io::{self, Write};
 
 use super::palette;
 use crate::course::{Course, Exercise};
-use crate::runner::libtest::Location;
-use crate::runner::{Diagnostic, Status, TestResult, Verdict};
+use crate::runner::{Diagnostic, Location, Status, TestResult, Verdict};
 
 /// Learner output shown under the first failure, at most this many lines.
 const OUTPUT_LINES: usize = 40;
