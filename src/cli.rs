@@ -50,6 +50,21 @@ pub enum Command {
     },
     /// Move to the next day not yet done (the current one must pass first).
     Next,
+    /// Run a day's service and restart it on every save: `backlings serve 5`, then curl it.
+    ///
+    /// Builds the day's binary, starts it on its port (from info.toml, or `--port`), prints the
+    /// requests to try, and streams what it logs. A save that does not compile keeps the old
+    /// service serving. Ctrl-C stops it and everything it started.
+    Serve {
+        /// A day number or exercise name; the current day when left out.
+        day: Option<String>,
+        /// The port to serve on, instead of the day's own.
+        #[arg(long)]
+        port: Option<u16>,
+        /// Poll the file system instead of waiting for its events (network drives, WSL's /mnt).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Make a day the current one: `backlings go 12`.
     Go { day: String },
     /// Restore a day's starter files; your files are backed up first.

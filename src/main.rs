@@ -13,6 +13,7 @@ mod report;
 #[cfg(test)]
 mod robustness;
 mod runner;
+mod serve;
 mod signals;
 mod starter;
 mod suggest;

@@ -8,6 +8,7 @@ mod list;
 mod navigate;
 mod reset;
 mod run;
+mod serve;
 mod watch;
 
 use std::process::ExitCode;
@@ -26,6 +27,7 @@ pub fn dispatch(command: Option<Command>) -> Result<ExitCode> {
         Command::Go { day } => navigate::go(&day),
         Command::Reset { day, yes } => reset::reset(&day, yes),
         Command::Init { dir, no_warmup, ci } => init::init(&dir, no_warmup, ci),
+        Command::Serve { day, port, poll } => serve::serve(day.as_deref(), port, poll),
         Command::Grade(args) => grade::grade(&args),
         Command::Dev(command) => dev::dev(command),
     }

@@ -26,6 +26,8 @@ pub struct Build {
     pub exit: Option<Exit>,
     /// Test executables per package directory name (= exercise name).
     pub executables: BTreeMap<String, Vec<PathBuf>>,
+    /// The binary of each package directory name, when binaries were built (`serve`).
+    pub binaries: BTreeMap<String, PathBuf>,
     /// Compiler errors per package directory name.
     pub errors: BTreeMap<String, Vec<Diagnostic>>,
     /// Cargo's own stderr (its errors when no compiler message explains a failure).
@@ -44,6 +46,8 @@ pub struct BuildOptions {
     pub integration_tests_only: bool,
     /// Keep going past a package that fails, so the others still build (grading, warm-up).
     pub keep_going: bool,
+    /// Build the packages' binaries (`cargo build --bins`) instead of their tests (`serve`).
+    pub binaries: bool,
     /// Pass `--offline` to cargo.
     pub offline: bool,
 }
@@ -101,6 +105,7 @@ pub fn build_tests(root: &Path, packages: &[&str], options: &BuildOptions) -> Re
     cmd.current_dir(root);
     // `cargo test` has no `--keep-going`; `cargo build` of the same test targets does.
     match (options.integration_tests_only, options.keep_going) {
+        _ if options.binaries => cmd.args(["build", "--bins"]),
         (true, _) => cmd.args(["build", "--keep-going", "--test", "*"]),
         (false, true) => cmd.args(["build", "--keep-going", "--tests"]),
         (false, false) => cmd.args(["test", "--no-run"]),
@@ -148,12 +153,13 @@ fn absorb(build: &mut Build, line: &str, on_artifact: Option<&(dyn Fn(&str) + Se
             if let Some(report) = on_artifact {
                 report(&target.name);
             }
-            if let (true, Some(exe)) = (profile.test, executable) {
-                build
-                    .executables
-                    .entry(package_dir(&manifest_path))
-                    .or_default()
-                    .push(exe);
+            let package = package_dir(&manifest_path);
+            match (profile.test, executable) {
+                (true, Some(exe)) => build.executables.entry(package).or_default().push(exe),
+                (false, Some(exe)) if target.kind.iter().any(|k| k == "bin") => {
+                    build.binaries.insert(package, exe);
+                }
+                _ => {}
             }
         }
         Some(Message::CompilerMessage(CompilerMessage {

@@ -5,6 +5,7 @@ pub mod cargo;
 pub mod cargo_json;
 pub mod exec;
 pub mod libtest;
+pub mod ports;
 pub mod process;
 pub mod service;
 pub mod verdict;

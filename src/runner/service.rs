@@ -95,7 +95,10 @@ impl Service {
             if let Some(exit) = self.exit() {
                 return Listening::Exited(exit);
             }
-            if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            let listening = super::ports::listening(addr.port()).unwrap_or_else(|| {
+                TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
+            });
+            if listening {
                 return Listening::Ready;
             }
             if Instant::now() >= deadline {

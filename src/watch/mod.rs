@@ -7,16 +7,16 @@
 //! and `keyboard` the event sources.
 
 mod actions;
-mod debounce;
+pub mod debounce;
 mod event;
-mod files;
+pub mod files;
 mod jobs;
 mod keyboard;
 mod keymap;
 mod screen;
 mod state;
 mod terminal;
-mod trace;
+pub mod trace;
 
 use std::process::ExitCode;
 use std::sync::mpsc::{self, Receiver};
