@@ -260,6 +260,8 @@ impl Server {
             .args(&self.launch.args)
             .env("PORT", port.to_string())
             .env("DATA_DIR", self.data_dir.path())
+            // A backtrace would push the panic message out of the last lines a failure shows.
+            .env("RUST_BACKTRACE", "0")
             .envs(self.launch.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -280,10 +282,13 @@ impl Server {
                 self.output.wait_closed(Duration::from_secs(2));
                 let failure = format!(
                     "the server exited before it listened ({status})\n\
-                     It was started as `{} {}` with PORT={port} and DATA_DIR={}: it should listen \
+                     It was started as `{}` with PORT={port} and DATA_DIR={}: it should listen \
                      on 127.0.0.1:{port} and keep running.\n{}",
-                    self.launch.package,
-                    self.launch.args.join(" "),
+                    [self.launch.package.to_string()]
+                        .into_iter()
+                        .chain(self.launch.args.iter().cloned())
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     self.data_dir.path().display(),
                     self.output.tail_report(20)
                 );
@@ -318,16 +323,19 @@ impl Server {
         }
     }
 
-    /// ", and the server has exited (status)" when it has.
+    /// "; the server has exited (status)" when it has, or does within a second: a server
+    /// that dropped a connection is often on its way out (a panic prints its message first).
     fn exit_note(&self) -> String {
         let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
-        match running.as_mut().map(Child::try_wait) {
-            Some(Ok(Some(status))) => {
+        let Some(child) = running.as_mut() else {
+            return "; the server is not running".to_string();
+        };
+        match wait_for(child, Duration::from_secs(1)) {
+            Some(status) => {
                 self.output.wait_closed(Duration::from_secs(1));
                 format!("; the server has exited ({status})")
             }
-            None => "; the server is not running".to_string(),
-            _ => String::new(),
+            None => String::new(),
         }
     }
 }
