@@ -1,5 +1,6 @@
 //! Embeds the shipped course (info.toml, the workspace manifest and lock, every exercise and
-//! solution) into the binary, so `backlings init` and `backlings grade` need nothing else.
+//! solution, and the `support` crate the days' tests use) into the binary, so `backlings init`
+//! and `backlings grade` need nothing else.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ fn main() {
             files.push(PathBuf::from(name));
         }
     }
-    for dir in ["exercises", "solutions"] {
+    for dir in ["exercises", "solutions", "support"] {
         println!("cargo::rerun-if-changed={dir}");
         collect(&root, Path::new(dir), &mut files);
     }

@@ -101,6 +101,7 @@ fn write_course(dir: &Path) -> Result<()> {
         }
     }
     embedded::write_under(dir, "exercises")?;
+    embedded::write_under(dir, embedded::SUPPORT_DIR)?;
     embedded::write_file(dir, "Cargo.toml", embedded::learner_manifest()?.as_bytes())?;
     embedded::write_file(dir, ".gitignore", GITIGNORE.as_bytes())?;
     embedded::write_file(dir, ".vscode/settings.json", VSCODE_SETTINGS.as_bytes())?;
