@@ -87,17 +87,25 @@ fn render_day(out: &mut impl Write, watch: &Watch, rows: usize) -> io::Result<()
             palette::dim("... (more above: `backlings run` prints it all)")
         )?;
     }
-    let status = if watch.jobs.is_running() {
-        palette::warn("Running the tests...").to_string()
-    } else {
-        format!("Lesson: {lesson}")
-    };
+    let status =
+        if let (true, Some((built, total, name))) = (watch.jobs.is_running(), &watch.building) {
+            palette::warn(&format!(
+            "Building the day's libraries for the first time: {built}/{total} crates ({name})..."
+        ))
+        .to_string()
+        } else if watch.jobs.is_running() {
+            palette::warn("Running the tests...").to_string()
+        } else {
+            format!("Lesson: {lesson}")
+        };
     writeln!(out, "{status}")?;
     let mut days = bar(watch);
-    if let Some((done, total)) = watch.jobs.warming() {
+    if let Some(warming) = watch.jobs.warming() {
+        let (done, total) = warming.crates;
         days.push_str(
             &palette::dim(&format!(
-                "  · warming up the other days: {done}/{total} crates"
+                "  · warming up `{}` ({} to go): {done}/{total} crates",
+                warming.day, warming.days_left
             ))
             .to_string(),
         );
