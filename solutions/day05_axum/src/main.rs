@@ -1,7 +1,7 @@
 //! `cargo run -p day05_axum` (or `backlings serve`): the link shortener on
 //! http://127.0.0.1:3005.
 //!
-//! `--port N`, or else the `PORT` environment variable, picks another port. Each request is
+//! The port is `--port N`, else the `PORT` environment variable, else 3005. Each request is
 //! logged on stdout. Ctrl-C or SIGTERM stop the server once the requests in flight are answered.
 //! The links live in memory: a restart starts empty.
 
