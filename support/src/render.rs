@@ -48,7 +48,7 @@ impl Transcript {
     pub(crate) fn failure(&self, message: &str, index: usize) -> String {
         self.output.settle();
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let end = (index + 1).min(entries.len());
+        let end = index.saturating_add(1).min(entries.len());
         let start = end.saturating_sub(EXCHANGES_SHOWN);
         let mut text = format!("{message}\n");
         if start > 0 {

@@ -16,6 +16,8 @@ use crate::render::{self, Transcript};
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long a server may take to stop after SIGTERM.
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long `expect_output` waits for a line.
+const OUTPUT_TIMEOUT: Duration = Duration::from_secs(10);
 /// A port taken by someone else between our probe and the server's bind is retried this often.
 const START_ATTEMPTS: usize = 3;
 
@@ -138,6 +140,27 @@ impl Server {
     /// Every line the server printed so far (stdout and stderr), oldest first.
     pub fn output(&self) -> Vec<String> {
         self.output.lines()
+    }
+
+    /// Waits (at most 10 s) for a line of the server's output that `matches`, and returns it;
+    /// fails the test, naming `what` was expected, if none comes. Output arrives through a pipe,
+    /// a little after the response it belongs to, so a test waits for it rather than reads it.
+    #[track_caller]
+    pub fn expect_output(&self, what: &str, matches: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let generation = self.output.generation();
+            if let Some(line) = self.output.lines().into_iter().rev().find(|l| matches(l)) {
+                return line;
+            }
+            if started.elapsed() > OUTPUT_TIMEOUT {
+                self.fail(&format!(
+                    "expected the server to print {what} within {OUTPUT_TIMEOUT:?}"
+                ));
+            }
+            self.output
+                .wait_after(generation, Duration::from_millis(100));
+        }
     }
 
     /// `GET path`.
