@@ -14,6 +14,9 @@ pub use validate::CourseError;
 pub const INFO_FILE: &str = "info.toml";
 /// The format version this runner reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
+/// A course's `.gitignore`: build output and the learner's progress (the state file, its
+/// backups, the runner's lock), none of which belongs to the course.
+pub const GITIGNORE: &str = "/target\n/.backlings-state.toml*\n/.backlings/\n";
 /// Per-test time limit when `info.toml` does not set one.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
