@@ -1,5 +1,6 @@
 //! Embeds the shipped course (info.toml, the workspace manifest and lock, every exercise and
-//! solution) into the binary, so `backlings init` and `backlings grade` need nothing else.
+//! solution, and the `support` crate the days' tests use) into the binary, so `backlings init`
+//! and `backlings grade` need nothing else.
 
 use std::error::Error;
 use std::fmt::Write as _;
@@ -14,7 +15,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             files.push(PathBuf::from(name));
         }
     }
-    for dir in ["exercises", "solutions"] {
+    for dir in ["exercises", "solutions", "support"] {
         println!("cargo::rerun-if-changed={dir}");
         collect(&root, Path::new(dir), &mut files);
     }

@@ -50,6 +50,21 @@ pub enum Command {
     },
     /// Move to the next day not yet done (the current one must pass first).
     Next,
+    /// Run a day's service and restart it on every save: `backlings serve 5`, then curl it.
+    ///
+    /// Builds the day's binary, starts it on its port (from info.toml, or `--port`), prints the
+    /// requests to try, and streams what it logs. A save that does not compile keeps the old
+    /// service serving. Ctrl-C stops it and everything it started.
+    Serve {
+        /// A day number or exercise name; the current day when left out.
+        day: Option<String>,
+        /// The port to serve on, instead of the day's own.
+        #[arg(long)]
+        port: Option<u16>,
+        /// Poll the file system instead of waiting for its events (network drives, WSL's /mnt).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Make a day the current one: `backlings go 12`.
     Go { day: String },
     /// Restore a day's starter files; your files are backed up first.
@@ -64,8 +79,12 @@ pub enum Command {
         /// Where to create the course.
         #[arg(default_value = "backlings-course")]
         dir: PathBuf,
-        /// Do not build the course's dependencies now (the first run will).
+        /// Also build every day's dependencies now (a minute or two), as a classroom or CI
+        /// image wants; without it the course is ready at once and builds as the learner goes.
         #[arg(long)]
+        warm: bool,
+        /// The default now; kept so older scripts still work.
+        #[arg(long, hide = true)]
         no_warmup: bool,
         /// Also write a CI workflow that grades the course on every push
         /// (`.github/workflows/backlings.yml`).
@@ -78,6 +97,9 @@ pub enum Command {
     /// come from the course, so editing them changes nothing. Exit status: 0 when every graded
     /// day passes (or `--min-score` is met), 1 when not, 2 when grading could not run.
     Grade(GradeArgs),
+    /// Build every day's dependencies now, so each day's first run is quick (watch mode does
+    /// this in the background anyway, starting with your day).
+    Warm,
     /// Tools for course authors: check a course, create one, add a day.
     #[command(subcommand)]
     Dev(DevCommand),

@@ -13,7 +13,9 @@ mod report;
 #[cfg(test)]
 mod robustness;
 mod runner;
+mod serve;
 mod signals;
+mod starter;
 mod suggest;
 mod ui;
 mod warmup;

@@ -6,8 +6,9 @@ mod hint;
 mod init;
 mod list;
 mod navigate;
-pub mod reset;
+mod reset;
 mod run;
+mod serve;
 mod watch;
 
 use std::process::ExitCode;
@@ -25,7 +26,9 @@ pub fn dispatch(command: Option<Command>) -> Result<ExitCode> {
         Command::Next => navigate::next(),
         Command::Go { day } => navigate::go(&day),
         Command::Reset { day, yes } => reset::reset(&day, yes),
-        Command::Init { dir, no_warmup, ci } => init::init(&dir, no_warmup, ci),
+        Command::Init { dir, warm, ci, .. } => init::init(&dir, warm, ci),
+        Command::Warm => init::warm(),
+        Command::Serve { day, port, poll } => serve::serve(day.as_deref(), port, poll),
         Command::Grade(args) => grade::grade(&args),
         Command::Dev(command) => dev::dev(command),
     }

@@ -4,45 +4,35 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::app::{Access, App};
+use crate::app::actions::Next;
+use crate::app::{Access, App, messages};
 use crate::ui::palette;
 
 pub fn next() -> Result<ExitCode> {
     let mut app = App::open(Access::Write)?;
-    let current = app.current().clone();
-    if !app.progress.is_done(&current.name) {
-        eprintln!(
-            "`{}` is not done yet: `backlings run` shows what is left. To work on another day, \
-             use `backlings go DAY`.",
-            current.name
-        );
-        return Ok(ExitCode::FAILURE);
+    match app.next()? {
+        Next::Moved(index) => announce(&app, index)?,
+        Next::NotDone(current) => {
+            let how = "`backlings run` shows what is left; `backlings go DAY` works on another day";
+            eprintln!("{}", messages::not_done(&current, how));
+            return Ok(ExitCode::FAILURE);
+        }
+        Next::AllDone => crate::outln!("{}", palette::good(&messages::all_done(&app.course)))?,
     }
-    let Some(index) = app.progress.next_pending(&app.course) else {
-        crate::outln!("{}", palette::good("Every day is done."))?;
-        crate::outln!("{}", app.course.final_message.trim())?;
-        return Ok(ExitCode::SUCCESS);
-    };
-    let next = app.course.exercises[index].clone();
-    app.progress.set_current(&next.name);
-    app.save()?;
-    announce(&app, &next.name)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn go(day: &str) -> Result<ExitCode> {
     let mut app = App::open(Access::Write)?;
-    let exercise = app.course.find(day)?.clone();
-    app.progress.set_current(&exercise.name);
-    app.save()?;
-    announce(&app, &exercise.name)?;
+    let name = app.course.find(day)?.name.clone();
+    let index = app.course.index_of(&name).unwrap_or_default();
+    app.go(index)?;
+    announce(&app, index)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn announce(app: &App, name: &str) -> std::io::Result<()> {
-    let Some(exercise) = app.course.exercises.iter().find(|e| e.name == name) else {
-        return Ok(());
-    };
+fn announce(app: &App, index: usize) -> std::io::Result<()> {
+    let exercise = &app.course.exercises[index];
     crate::outln!(
         "{} {}",
         palette::strong(&format!("Day {}:", exercise.day)),
@@ -51,6 +41,6 @@ fn announce(app: &App, name: &str) -> std::io::Result<()> {
     let lesson = app.course.exercise_dir(exercise).join("README.md");
     crate::outln!(
         "The lesson: {}",
-        palette::link(&lesson, &format!("exercises/{name}/README.md"))
+        palette::link(&lesson, &format!("exercises/{}/README.md", exercise.name))
     )
 }

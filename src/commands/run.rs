@@ -2,11 +2,13 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::app::{Access, App};
+use crate::app::actions::Solution;
+use crate::app::{Access, App, messages};
 use crate::course::Exercise;
 use crate::runner::{self, RunOptions, Verdict};
 use crate::ui::{self, palette};
@@ -17,8 +19,15 @@ pub fn run(day: Option<&str>) -> Result<ExitCode> {
     let spinner = indicatif::ProgressBar::new_spinner()
         .with_message(format!("building and testing {}", exercise.name));
     spinner.enable_steady_tick(Duration::from_millis(100));
+    let shown = spinner.clone();
+    let day = exercise.name.clone();
     let options = RunOptions {
         color: palette::enabled(),
+        on_progress: Some(Arc::new(move |built, total, name: &str| {
+            shown.set_message(format!(
+                "building {day}'s libraries for the first time: {built}/{total} crates ({name})"
+            ));
+        })),
         ..RunOptions::default()
     };
     let verdict = runner::run_exercise(&app.course, &exercise, &options);
@@ -35,40 +44,30 @@ pub fn run(day: Option<&str>) -> Result<ExitCode> {
 }
 
 /// Saves the run in the progress file and tells the learner what a pass unlocks.
-pub fn record(
+fn record(
     app: &mut App,
     exercise: &Exercise,
     verdict: &Verdict,
     out: &mut impl Write,
 ) -> Result<()> {
-    let (passed, total) = verdict.score();
-    let newly_done = app
-        .progress
-        .record_run(&exercise.name, passed, total, app.today);
-    app.save()?;
-    if !verdict.all_passed() {
+    let recorded = app.record(exercise, verdict)?;
+    if !recorded.all_passed {
         return Ok(());
     }
-    if newly_done {
-        writeln!(
-            out,
-            "{}",
-            palette::good(&format!("Day {} done!", exercise.day))
-        )?;
+    if recorded.newly_done {
+        writeln!(out, "{}", palette::good(&messages::day_done(exercise)))?;
     }
-    if let Some(path) = crate::commands::reset::reveal_solution(&app.course, exercise)? {
+    if let Solution::At(path) = app.solution(exercise)? {
         writeln!(
             out,
             "Compare with the solution: {}",
             palette::link(&path, &path.display().to_string())
         )?;
     }
-    match app.progress.next_pending(&app.course) {
-        Some(_) if app.current().name == exercise.name => {
-            writeln!(out, "Run `backlings next` to move on.")?
-        }
-        Some(_) => {}
-        None => writeln!(out, "\n{}", app.course.final_message.trim())?,
+    if recorded.course_done {
+        writeln!(out, "\n{}", messages::all_done(&app.course))?;
+    } else if recorded.is_current {
+        writeln!(out, "Run `backlings next` to move on.")?;
     }
     Ok(())
 }

@@ -30,6 +30,26 @@ pub struct Exercise {
     pub hints: Vec<String>,
     pub timeout: Duration,
     pub starter_may_pass: Option<String>,
+    /// How `backlings serve` runs the day, for a day that builds a server.
+    pub serve: Option<Serve>,
+}
+
+/// How a day's service is run by `backlings serve`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Serve {
+    pub port: u16,
+    /// Command lines to try, with `{port}` where the port goes.
+    pub examples: Vec<String>,
+}
+
+impl Serve {
+    /// The examples with `port` filled in.
+    pub fn examples_on(&self, port: u16) -> Vec<String> {
+        self.examples
+            .iter()
+            .map(|e| e.replace("{port}", &port.to_string()))
+            .collect()
+    }
 }
 
 impl Course {

@@ -43,4 +43,20 @@ pub struct RawExercise {
     /// Set, with the reason, for a day whose starter code is allowed to pass some tests
     /// (an introductory day); contributors' checks skip the "every test fails as shipped" rule.
     pub starter_may_pass: Option<String>,
+    /// For a day that builds a server (its crate has `src/main.rs`): how `backlings serve`
+    /// runs it, e.g. `serve = { port = 3005, try = ["curl -i http://127.0.0.1:{port}/health"] }`.
+    pub serve: Option<Spanned<RawServe>>,
+}
+
+/// An exercise's `serve` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawServe {
+    /// The port the day's service listens on unless `serve --port` says otherwise (1024-65535;
+    /// one port per day, so several days can run side by side).
+    pub port: Spanned<u16>,
+    /// Two or three requests for the learner to try, as command lines to paste, with `{port}`
+    /// where the port goes (`curl -i http://127.0.0.1:{port}/todos`).
+    #[serde(default, rename = "try")]
+    pub examples: Vec<Spanned<String>>,
 }

@@ -5,8 +5,8 @@ use std::fmt;
 use std::ops::Range;
 use std::time::Duration;
 
-use super::model::{Course, DEFAULT_TIMEOUT, Exercise, FORMAT_VERSION};
-use super::raw::{RawCourse, RawExercise};
+use super::model::{Course, DEFAULT_TIMEOUT, Exercise, FORMAT_VERSION, Serve};
+use super::raw::{RawCourse, RawExercise, RawServe};
 
 /// Longest per-test timeout a course may ask for.
 const MAX_TIMEOUT_SECS: u64 = 600;
@@ -206,6 +206,40 @@ fn check_exercise(raw: &RawExercise, text: &str, problems: &mut Vec<Problem>) ->
         hints,
         timeout,
         starter_may_pass: raw.starter_may_pass.clone(),
+        serve: raw
+            .serve
+            .as_ref()
+            .map(|serve| check_serve(name, serve.get_ref(), text, problems)),
+    }
+}
+
+/// Ports are unprivileged; every example is a command line with `{port}` in it.
+fn check_serve(name: &str, raw: &RawServe, text: &str, problems: &mut Vec<Problem>) -> Serve {
+    let port = *raw.port.get_ref();
+    if port < 1024 {
+        problems.push(problem(
+            text,
+            raw.port.span().start,
+            format!(
+                "exercise `{name}` has `serve.port = {port}`; use 1024 to 65535 (no root needed)"
+            ),
+        ));
+    }
+    for example in &raw.examples {
+        if !example.get_ref().contains("{port}") {
+            problems.push(problem(
+                text,
+                example.span().start,
+                format!(
+                    "exercise `{name}` has a `serve.try` example without `{{port}}`: write the \
+                     port as `{{port}}` so it follows `serve --port`"
+                ),
+            ));
+        }
+    }
+    Serve {
+        port,
+        examples: raw.examples.iter().map(|e| e.get_ref().clone()).collect(),
     }
 }
 
@@ -213,9 +247,23 @@ fn check_exercise(raw: &RawExercise, text: &str, problems: &mut Vec<Problem>) ->
 fn check_sequence(exercises: &[RawExercise], text: &str, problems: &mut Vec<Problem>) {
     let mut names: HashMap<&str, usize> = HashMap::new();
     let mut days: HashMap<u32, &str> = HashMap::new();
+    let mut ports: HashMap<u16, &str> = HashMap::new();
     for (index, raw) in exercises.iter().enumerate() {
         let name = raw.name.get_ref().as_str();
         let at = raw.name.span().start;
+        if let Some(serve) = &raw.serve {
+            let port = serve.get_ref().port.get_ref();
+            if let Some(other) = ports.insert(*port, name) {
+                problems.push(problem(
+                    text,
+                    serve.get_ref().port.span().start,
+                    format!(
+                        "port {port} is the `serve.port` of `{other}` and `{name}`; give each \
+                         day its own, so two days can be served side by side"
+                    ),
+                ));
+            }
+        }
         if let Some(first) = names.insert(name, at) {
             let (line, _) = line_col(text, first);
             problems.push(problem(

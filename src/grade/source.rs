@@ -1,5 +1,6 @@
-//! The course a submission is graded against: its files, from the copy built into backlings or
-//! from a course directory. Never from the submission.
+//! The course a submission is graded against: its files (info.toml, the manifest and lock, the
+//! exercises and the test support crate), from the copy built into backlings or from a course
+//! directory. Never from the submission.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -7,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use crate::course::{Course, INFO_FILE, validate};
-use crate::embedded;
+use crate::embedded::{self, SUPPORT_DIR};
 
 /// The course's files by path relative to its root (`/`-separated), and the course they define.
 pub struct Source {
@@ -53,6 +54,9 @@ impl Source {
             }
         }
         read_tree(root, "exercises", &mut files)?;
+        if root.join(SUPPORT_DIR).is_dir() {
+            read_tree(root, SUPPORT_DIR, &mut files)?;
+        }
         Source::from_files(files, format!("`{}`", root.display()))
     }
 
@@ -90,7 +94,11 @@ impl Source {
 
 /// What grading needs of a course: never solutions, never the runner's own sources.
 fn is_course_file(path: &str) -> bool {
-    matches!(path, INFO_FILE | "Cargo.toml" | "Cargo.lock") || path.starts_with("exercises/")
+    matches!(path, INFO_FILE | "Cargo.toml" | "Cargo.lock")
+        || path.starts_with("exercises/")
+        || path
+            .strip_prefix(SUPPORT_DIR)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Reads every regular file under `root/relative` into `files`, skipping build output.

@@ -13,6 +13,7 @@ fn course(names: &[&str]) -> Course {
             hints: vec!["h".into()],
             timeout: crate::course::DEFAULT_TIMEOUT,
             starter_may_pass: None,
+            serve: None,
         })
         .collect();
     Course {

@@ -1,7 +1,7 @@
 //! Building days with `cargo test --no-run` (or `cargo build --tests` when grading) and reading its JSON messages: the test executables
 //! per package, and the compiler errors.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use super::cargo_json::{
-    Artifact, CompilerMessage, Diagnostic as RustcDiagnostic, Message, Metadata,
+    Artifact, CompilerMessage, Diagnostic as RustcDiagnostic, Message, Metadata, Package,
 };
 use super::process::{self, Cancel, Exit, Limits, LineSink};
 use super::verdict::{Diagnostic, Location};
@@ -26,6 +26,8 @@ pub struct Build {
     pub exit: Option<Exit>,
     /// Test executables per package directory name (= exercise name).
     pub executables: BTreeMap<String, Vec<PathBuf>>,
+    /// The binary of each package directory name, when binaries were built (`serve`).
+    pub binaries: BTreeMap<String, PathBuf>,
     /// Compiler errors per package directory name.
     pub errors: BTreeMap<String, Vec<Diagnostic>>,
     /// Cargo's own stderr (its errors when no compiler message explains a failure).
@@ -44,6 +46,8 @@ pub struct BuildOptions {
     pub integration_tests_only: bool,
     /// Keep going past a package that fails, so the others still build (grading, warm-up).
     pub keep_going: bool,
+    /// Build the packages' binaries (`cargo build --bins`) instead of their tests (`serve`).
+    pub binaries: bool,
     /// Pass `--offline` to cargo.
     pub offline: bool,
 }
@@ -90,6 +94,75 @@ fn host_triple() -> String {
         .unwrap_or_else(|| "x86_64-unknown-linux-gnu".into())
 }
 
+/// The target directory cargo uses for the workspace at `root`.
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(|dir| root.join(dir))
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// Whether cargo has built `package` before in `target_dir` (its fingerprints are there).
+pub fn was_built(target_dir: &Path, package: &str) -> bool {
+    let prefix = format!("{package}-");
+    std::fs::read_dir(target_dir.join("debug/.fingerprint")).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+    })
+}
+
+/// About how many units cargo builds for `packages` from nothing: their dependency closure,
+/// build scripts and test binaries.
+pub fn units(root: &Path, packages: &[&str], cancel: Option<Cancel>) -> Result<usize> {
+    Ok(count_units(&metadata(root, cancel)?, packages))
+}
+
+fn count_units(metadata: &Metadata, roots: &[&str]) -> usize {
+    let graph: HashMap<&str, Vec<&str>> = metadata
+        .resolve
+        .nodes
+        .iter()
+        .map(|n| {
+            (
+                n.id.as_str(),
+                n.deps.iter().map(|d| d.pkg.as_str()).collect(),
+            )
+        })
+        .collect();
+    let packages: HashMap<&str, &Package> = metadata
+        .packages
+        .iter()
+        .map(|p| (p.id.as_str(), p))
+        .collect();
+    let mut stack: Vec<&str> = metadata
+        .workspace_members
+        .iter()
+        .map(String::as_str)
+        .filter(|id| {
+            packages
+                .get(id)
+                .is_some_and(|p| roots.contains(&p.name.as_str()))
+        })
+        .collect();
+    let mut seen = HashSet::new();
+    while let Some(id) = stack.pop() {
+        if seen.insert(id) {
+            stack.extend(graph.get(id).into_iter().flatten());
+        }
+    }
+    let build_scripts = seen
+        .iter()
+        .filter_map(|id| packages.get(id))
+        .filter(|p| {
+            p.targets
+                .iter()
+                .any(|t| t.kind.iter().any(|k| k == "custom-build"))
+        })
+        .count();
+    // Each workspace member also builds its test binary.
+    seen.len() + build_scripts + roots.len()
+}
+
 /// Builds the tests of `packages` in the workspace at `root` in one cargo invocation.
 pub fn build_tests(root: &Path, packages: &[&str], options: &BuildOptions) -> Result<Build> {
     let mut cmd = cargo_command();
@@ -101,6 +174,7 @@ pub fn build_tests(root: &Path, packages: &[&str], options: &BuildOptions) -> Re
     cmd.current_dir(root);
     // `cargo test` has no `--keep-going`; `cargo build` of the same test targets does.
     match (options.integration_tests_only, options.keep_going) {
+        _ if options.binaries => cmd.args(["build", "--bins"]),
         (true, _) => cmd.args(["build", "--keep-going", "--test", "*"]),
         (false, true) => cmd.args(["build", "--keep-going", "--tests"]),
         (false, false) => cmd.args(["test", "--no-run"]),
@@ -148,12 +222,13 @@ fn absorb(build: &mut Build, line: &str, on_artifact: Option<&(dyn Fn(&str) + Se
             if let Some(report) = on_artifact {
                 report(&target.name);
             }
-            if let (true, Some(exe)) = (profile.test, executable) {
-                build
-                    .executables
-                    .entry(package_dir(&manifest_path))
-                    .or_default()
-                    .push(exe);
+            let package = package_dir(&manifest_path);
+            match (profile.test, executable) {
+                (true, Some(exe)) => build.executables.entry(package).or_default().push(exe),
+                (false, Some(exe)) if target.kind.iter().any(|k| k == "bin") => {
+                    build.binaries.insert(package, exe);
+                }
+                _ => {}
             }
         }
         Some(Message::CompilerMessage(CompilerMessage {

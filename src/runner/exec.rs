@@ -21,8 +21,6 @@ const LIST_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Planned {
     pub exe: PathBuf,
     pub name: String,
-    /// The name to show and report: `name`, or `binary::name` when two binaries share a name.
-    pub display: String,
     pub package_dir: PathBuf,
 }
 
@@ -35,21 +33,16 @@ pub struct ExecOptions {
     pub cancel: Option<Cancel>,
 }
 
-/// The tests in the given binaries of one package.
-pub fn plan(exes: &[PathBuf], package_dir: &Path, cancel: Option<&Cancel>) -> Result<Vec<Planned>> {
-    let mut planned = Vec::new();
-    for exe in exes {
-        for name in list(exe, package_dir, cancel)? {
-            let display = name.clone();
-            planned.push(Planned {
-                exe: exe.clone(),
-                name,
-                display,
-                package_dir: package_dir.into(),
-            });
-        }
-    }
-    qualify_duplicates(&mut planned);
+/// The tests of one binary of a package.
+pub fn plan(exe: &Path, package_dir: &Path, cancel: Option<&Cancel>) -> Result<Vec<Planned>> {
+    let planned = list(exe, package_dir, cancel)?
+        .into_iter()
+        .map(|name| Planned {
+            exe: exe.to_path_buf(),
+            name,
+            package_dir: package_dir.into(),
+        })
+        .collect();
     Ok(planned)
 }
 
@@ -88,17 +81,23 @@ impl std::fmt::Display for Cancelled {
 
 impl std::error::Error for Cancelled {}
 
-fn qualify_duplicates(planned: &mut [Planned]) {
-    let names: Vec<String> = planned.iter().map(|p| p.name.clone()).collect();
-    for p in planned.iter_mut() {
-        if names.iter().filter(|n| **n == p.name).count() > 1 {
-            p.display = format!("{}::{}", binary_name(&p.exe), p.name);
-        }
-    }
+/// The results of a package's binaries, each named `binary::name` where two binaries share a
+/// test name, and plainly otherwise.
+pub fn qualify_duplicates(results: Vec<(PathBuf, TestResult)>) -> Vec<TestResult> {
+    let names: Vec<String> = results.iter().map(|(_, r)| r.name.clone()).collect();
+    results
+        .into_iter()
+        .map(|(exe, mut result)| {
+            if names.iter().filter(|n| **n == result.name).count() > 1 {
+                result.name = format!("{}::{}", binary_name(&exe), result.name);
+            }
+            result
+        })
+        .collect()
 }
 
 /// `api-3f2a...` to `api`: cargo appends a hash to test binaries.
-fn binary_name(exe: &Path) -> String {
+pub(super) fn binary_name(exe: &Path) -> String {
     let stem = exe
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -158,7 +157,7 @@ pub fn run_one(test: &Planned, options: &ExecOptions) -> Option<TestResult> {
     let result = match process::run(cmd, &limits) {
         Ok(outcome) => judge(test, outcome)?,
         Err(e) => TestResult {
-            name: test.display.clone(),
+            name: test.name.clone(),
             status: Status::Failed,
             message: format!(
                 "could not start the test binary `{}`: {e}",
@@ -181,7 +180,7 @@ fn judge(test: &Planned, outcome: Outcome) -> Option<TestResult> {
     let captured = if parsed.captured.is_empty() {
         outcome.stderr.text().trim().to_string()
     } else {
-        parsed.captured.clone()
+        super::batch::without_backtrace_note(&parsed.captured)
     };
     let output = match (parsed.stray.is_empty(), captured.is_empty()) {
         (true, _) => captured,
@@ -213,7 +212,7 @@ fn judge(test: &Planned, outcome: Outcome) -> Option<TestResult> {
         ),
     };
     Some(TestResult {
-        name: test.display.clone(),
+        name: test.name.clone(),
         status,
         message,
         location: main_panic.and_then(|p| p.location),
@@ -243,7 +242,7 @@ fn crash_message(signal: i32, stderr: &str) -> String {
     format!("crashed with {name} ({signal}) before reporting a result")
 }
 
-fn last_lines(text: &str, n: usize) -> String {
+pub(super) fn last_lines(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.trim_end().lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
@@ -266,19 +265,26 @@ mod tests {
 
     #[test]
     fn qualifies_only_clashing_names() {
-        let p = |exe: &str, name: &str| Planned {
-            exe: exe.into(),
-            name: name.into(),
-            display: name.into(),
-            package_dir: "/".into(),
+        let r = |exe: &str, name: &str| {
+            let result = TestResult {
+                name: name.into(),
+                status: Status::Passed,
+                message: String::new(),
+                location: None,
+                output: String::new(),
+                duration: Duration::ZERO,
+            };
+            (PathBuf::from(exe), result)
         };
-        let mut planned = vec![
-            p("/t/lib-aa", "works"),
-            p("/t/api-bb", "works"),
-            p("/t/api-bb", "other"),
+        let results = vec![
+            r("/t/lib-aa", "works"),
+            r("/t/api-bb", "works"),
+            r("/t/api-bb", "other"),
         ];
-        qualify_duplicates(&mut planned);
-        let shown: Vec<_> = planned.iter().map(|p| p.display.as_str()).collect();
+        let shown: Vec<_> = qualify_duplicates(results)
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
         assert_eq!(shown, ["lib::works", "api::works", "other"]);
     }
 }

@@ -1,13 +1,18 @@
 //! Building and testing days. Nothing outside this module starts a process.
 
+pub mod batch;
 pub mod cargo;
 pub mod cargo_json;
 pub mod exec;
 pub mod libtest;
+pub mod ports;
 pub mod process;
+pub mod service;
 pub mod verdict;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -20,6 +25,10 @@ pub use verdict::{Diagnostic, Location, Status, TestResult, Verdict};
 /// Captured output kept per test stream.
 pub const OUTPUT_CAP: usize = 64 * 1024;
 
+/// Called while a day's first build compiles its libraries: (crates built, about how many,
+/// the crate just built).
+pub type BuildProgress = Arc<dyn Fn(usize, usize, &str) + Send + Sync>;
+
 /// How to run a day.
 #[derive(Clone, Default)]
 pub struct RunOptions {
@@ -27,6 +36,9 @@ pub struct RunOptions {
     pub cancel: Option<Cancel>,
     pub jobs: Option<usize>,
     pub target_dir: Option<PathBuf>,
+    /// Told of the build's progress when the day was never built before (a day whose
+    /// libraries build for the first time can take a minute).
+    pub on_progress: Option<BuildProgress>,
 }
 
 impl RunOptions {
@@ -48,9 +60,33 @@ impl RunOptions {
 /// Builds one day and runs each of its tests in its own process.
 /// Returns `Err(Cancelled)` (downcastable) when `options.cancel` fired.
 pub fn run_exercise(course: &Course, exercise: &Exercise, options: &RunOptions) -> Result<Verdict> {
-    let build = cargo::build_tests(&course.root, &[&exercise.name], &options.build_options())?;
+    let mut build_options = options.build_options();
+    if let Some(report) = &options.on_progress {
+        build_options.on_artifact = first_build_progress(course, &exercise.name, options, report);
+    }
+    let build = cargo::build_tests(&course.root, &[&exercise.name], &build_options)?;
     let dir = course.exercise_dir(exercise);
     test_built(&build, &exercise.name, &dir, exercise.timeout, options)
+}
+
+/// A counter of the crates a day's first build compiles, reporting to `report`; `None` when
+/// the day was built before (then the build is incremental and quick).
+fn first_build_progress(
+    course: &Course,
+    day: &str,
+    options: &RunOptions,
+    report: &BuildProgress,
+) -> Option<process::LineSink> {
+    let target = (options.target_dir.clone()).unwrap_or_else(|| cargo::target_dir(&course.root));
+    if cargo::was_built(&target, day) {
+        return None;
+    }
+    let total = cargo::units(&course.root, &[day], options.cancel.clone()).unwrap_or(0);
+    let (built, report) = (AtomicUsize::new(0), report.clone());
+    Some(Arc::new(move |name: &str| {
+        let n = built.fetch_add(1, Ordering::SeqCst) + 1;
+        report(n, total.max(n), name);
+    }))
 }
 
 /// The verdict for one package of a finished build: its compile errors, or its tests' results.
@@ -72,13 +108,39 @@ pub fn test_built(
             &build.stderr,
         )]));
     };
-    let planned = exec::plan(exes, package_dir, options.cancel.as_ref())?;
     let exec_options = exec::ExecOptions {
         timeout,
         output_cap: OUTPUT_CAP,
         jobs: options.jobs(),
         cancel: options.cancel.clone(),
     };
-    let results = exec::run_all(&planned, &exec_options).ok_or(Cancelled)?;
-    Ok(Verdict::Tested(results))
+    let mut results = Vec::new();
+    for exe in exes {
+        for result in test_binary(exe, package_dir, &exec_options)? {
+            results.push((exe.clone(), result));
+        }
+    }
+    Ok(Verdict::Tested(exec::qualify_duplicates(results)))
+}
+
+/// Every test of one binary: run together first, and one per process for whatever that run
+/// left unsettled.
+fn test_binary(
+    exe: &std::path::Path,
+    package_dir: &std::path::Path,
+    options: &exec::ExecOptions,
+) -> Result<Vec<TestResult>> {
+    let batch = batch::run(exe, package_dir, options).ok_or(Cancelled)?;
+    if batch.complete {
+        return Ok(batch.settled);
+    }
+    let planned = exec::plan(exe, package_dir, options.cancel.as_ref())?;
+    let rest: Vec<exec::Planned> = planned
+        .into_iter()
+        .filter(|test| !batch.settled.iter().any(|done| done.name == test.name))
+        .collect();
+    let mut results = batch.settled;
+    results.extend(exec::run_all(&rest, options).ok_or(Cancelled)?);
+    results.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(results)
 }

@@ -179,7 +179,7 @@ fn wait(
     }
 }
 
-fn exit_of(status: ExitStatus) -> Exit {
+pub(super) fn exit_of(status: ExitStatus) -> Exit {
     if let Some(code) = status.code() {
         return Exit::Code(code);
     }
@@ -262,23 +262,23 @@ fn feed_lines(line: &mut Vec<u8>, bytes: &[u8], sink: &LineSink) {
 }
 
 #[cfg(unix)]
-fn isolate(cmd: &mut Command) {
+pub(super) fn isolate(cmd: &mut Command) {
     use std::os::unix::process::CommandExt;
     cmd.process_group(0);
 }
 
 #[cfg(not(unix))]
-fn isolate(_cmd: &mut Command) {}
+pub(super) fn isolate(_cmd: &mut Command) {}
 
 /// Process groups started and not yet cleaned up, so a signal to backlings can take them down
 /// too (they are in groups of their own, so the terminal's Ctrl-C does not reach them).
 static ACTIVE: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
 
 /// Keeps a group in `ACTIVE` for as long as `run` works with it.
-struct Registered(u32);
+pub(super) struct Registered(u32);
 
 impl Registered {
-    fn new(pid: u32) -> Registered {
+    pub(super) fn new(pid: u32) -> Registered {
         ACTIVE.lock().unwrap_or_else(|e| e.into_inner()).push(pid);
         Registered(pid)
     }
@@ -312,6 +312,19 @@ pub fn kill_group(pid: u32) {
 
 #[cfg(not(unix))]
 pub fn kill_group(_pid: u32) {}
+
+/// Asks every process in the group led by `pid` to stop (SIGTERM).
+#[cfg(unix)]
+pub fn terminate_group(pid: u32) {
+    use nix::sys::signal::{Signal, killpg};
+    use nix::unistd::Pid;
+    if let Ok(pid) = i32::try_from(pid) {
+        let _ = killpg(Pid::from_raw(pid), Signal::SIGTERM);
+    }
+}
+
+#[cfg(not(unix))]
+pub fn terminate_group(_pid: u32) {}
 
 #[cfg(test)]
 mod tests;

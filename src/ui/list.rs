@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::palette;
+use super::{marks, palette};
 use crate::app::App;
 use crate::progress::DayState;
 
@@ -79,12 +79,12 @@ pub fn render(out: &mut impl Write, app: &App) -> io::Result<()> {
     writeln!(out, "{}\n", plan_line(&data))?;
     let name_width = data.days.iter().map(|d| d.name.len()).max().unwrap_or(0);
     for day in &data.days {
-        let mark = match (day.status, day.done_on.is_some()) {
-            ("current", true) => palette::good("▶"),
-            ("current", false) => palette::warn("▶"),
-            ("done", _) => palette::good("✓"),
-            _ => palette::dim("·"),
+        let state = match day.status {
+            "current" => DayState::Current,
+            "done" => DayState::Done,
+            _ => DayState::Pending,
         };
+        let mark = marks::day(state, day.done_on.is_some());
         let score = match (day.tests_passed, day.tests_total) {
             (Some(p), Some(t)) => format!("{p}/{t}"),
             _ => "-".to_string(),

@@ -1,6 +1,7 @@
 //! Terminal output: colour decided once, everything rendered to `impl Write`.
 
 pub mod list;
+pub mod marks;
 pub mod palette;
 pub mod text;
 pub mod verdict;

@@ -51,7 +51,7 @@ impl FileWatch {
     /// A fresh watcher, not the old one re-pointed: inotify keeps watching a renamed directory
     /// under its old watch, and re-adding that same directory can race with the old watch's
     /// removal and silently lose every later event.
-    pub fn rearm(&mut self) -> bool {
+    fn rearm(&mut self) -> bool {
         if !self.exercises.is_dir() {
             return false;
         }
@@ -64,8 +64,17 @@ impl FileWatch {
         }
     }
 
-    pub fn exercises(&self) -> &Path {
-        &self.exercises
+    /// `exercises/` itself came or went: what to tell the learner, and whether it is watched
+    /// again.
+    pub fn dir_changed(&mut self) -> (String, bool) {
+        if self.rearm() {
+            return ("`exercises/` is back; watching it again".into(), true);
+        }
+        let notice = format!(
+            "`{}` is gone: restore it (e.g. `git checkout exercises`) and watching resumes",
+            self.exercises.display()
+        );
+        (notice, false)
     }
 }
 

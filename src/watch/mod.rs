@@ -1,16 +1,25 @@
-//! Watch mode: one event channel fed by the file watcher, the keyboard and finished runs; a
-//! dispatcher hands each event to a small handler, and the screen is redrawn after each.
+//! Watch mode: one event channel fed by the file watcher, the keyboard and background jobs; a
+//! dispatcher (`state`) hands each event to a small handler, and the loop below redraws the
+//! screen after each event that changed it.
+//!
+//! `state` holds the session and its event handlers, `actions` what the keys do, `jobs` the run and warm-up threads, `debounce`
+//! the quiet window after a save, `keymap` what each key does, `screen` the drawing, `files`
+//! and `keyboard` the event sources.
 
+mod actions;
+pub mod debounce;
 mod event;
-mod files;
-mod keys;
+pub mod files;
+mod jobs;
+mod keyboard;
+mod keymap;
 mod screen;
 mod state;
 mod terminal;
-mod trace;
+pub mod trace;
 
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::mpsc::{self, Receiver};
 use std::time::Instant;
 
 use anyhow::Result;
@@ -30,36 +39,57 @@ pub fn run(app: App, args: &WatchArgs) -> Result<ExitCode> {
         (Some(files), notice)
     };
     let guard = terminal::Guard::enter()?;
-    keys::start(tx.clone());
-    let warm = args.no_warmup || crate::warmup::is_warm(&app.course);
-    let mut watch = Watch::new(app, tx, notice, files, warm);
+    keyboard::start(tx.clone());
+    let queue = warm_queue(&app, args.no_warmup);
+    let mut watch = Watch::new(app, jobs::Jobs::new(tx, queue), notice, files);
     watch.start_run(watch.shown);
-    watch.draw()?;
+    screen::draw(&watch)?;
     trace::event("first-frame", "");
+    let result = event_loop(&mut watch, &rx);
+    // Stops the run in flight (as dropping `watch` would on an early return), then restores
+    // the terminal.
+    drop(watch);
+    drop(guard);
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+/// The days to warm up in the background, starting with the learner's: those never built.
+fn warm_queue(app: &App, declined: bool) -> Vec<String> {
+    let course = &app.course;
+    if declined || crate::warmup::is_warm(course) {
+        return Vec::new();
+    }
+    let target = crate::warmup::target_dir(course);
+    let current = app.progress.current_index(course);
+    crate::warmup::order(course, current)
+        .into_iter()
+        .filter(|day| !crate::runner::cargo::was_built(&target, day))
+        .collect()
+}
+
+/// Waits for the next event or the end of the debounce window, handles it, and redraws.
+fn event_loop(watch: &mut Watch, rx: &Receiver<Event>) -> Result<()> {
     while !watch.quit {
-        let event = match watch.deadline {
+        let event = match watch.debounce.deadline() {
             Some(deadline) => rx
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
                 .ok(),
             None => rx.recv().ok(),
         };
-        let redraw = match event {
+        let mut redraw = match event {
             Some(event) => watch.handle(event)?,
-            None => {
-                watch.on_quiet()?;
-                true
-            }
+            None => false,
         };
+        if let Some(touched) = watch.debounce.due(Instant::now()) {
+            watch.on_quiet(&touched);
+            redraw = true;
+        }
         // Only when something on screen changed: events for files watch mode ignores (the
         // course root's own files, build output) must not cost a frame each.
         if redraw {
-            watch.draw()?;
+            screen::draw(watch)?;
             trace::event("drawn", "");
         }
     }
-    // Stops the run in flight (as dropping `watch` would on an early return), then restores
-    // the terminal.
-    drop(watch);
-    drop(guard);
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -5,9 +5,10 @@ use std::io::{self, Write};
 use anyhow::Result;
 use crossterm::{cursor::MoveTo, queue, terminal};
 
-use super::state::{View, Watch};
-use crate::progress::DayState;
-use crate::ui::{self, palette};
+use super::keymap::{DAY_KEYS, LIST_KEYS, View};
+use super::state::Watch;
+use crate::app::messages;
+use crate::ui::{self, marks, palette};
 
 /// Lines kept for the bar, the notice and the keys under the verdict.
 const FOOTER: usize = 5;
@@ -86,18 +87,25 @@ fn render_day(out: &mut impl Write, watch: &Watch, rows: usize) -> io::Result<()
             palette::dim("... (more above: `backlings run` prints it all)")
         )?;
     }
-    let status = if watch.running.is_some() {
-        palette::warn("Running the tests...").to_string()
-    } else {
-        format!("Lesson: {lesson}")
-    };
+    let status =
+        if let (true, Some((built, total, name))) = (watch.jobs.is_running(), &watch.building) {
+            palette::warn(&format!(
+            "Building the day's libraries for the first time: {built}/{total} crates ({name})..."
+        ))
+        .to_string()
+        } else if watch.jobs.is_running() {
+            palette::warn("Running the tests...").to_string()
+        } else {
+            format!("Lesson: {lesson}")
+        };
     writeln!(out, "{status}")?;
     let mut days = bar(watch);
-    if let Some(warming) = &watch.warming {
-        let (done, total) = warming.progress;
+    if let Some(warming) = watch.jobs.warming() {
+        let (done, total) = warming.crates;
         days.push_str(
             &palette::dim(&format!(
-                "  · warming up the other days: {done}/{total} crates"
+                "  · warming up `{}` ({} to go): {done}/{total} crates",
+                warming.day, warming.days_left
             ))
             .to_string(),
         );
@@ -107,17 +115,10 @@ fn render_day(out: &mut impl Write, watch: &Watch, rows: usize) -> io::Result<()
         writeln!(out, "{}", notice.lines().next().unwrap_or(""))?;
     }
     if watch.view == View::ConfirmReset {
-        let question = format!(
-            "Reset `{}` to its starter files? Your files are backed up first. [y/N]",
-            exercise.name
-        );
+        let question = messages::reset_question(exercise);
         return writeln!(out, "{}", palette::warn(&question));
     }
-    writeln!(
-        out,
-        "{}",
-        palette::dim("n next · h hint · l list · r rerun · x reset · s solution · q quit")
-    )
+    writeln!(out, "{}", palette::dim(DAY_KEYS))
 }
 
 /// `✓✓✓▶·····  3/30 done`, one mark per day.
@@ -125,11 +126,7 @@ fn bar(watch: &Watch) -> String {
     let course = &watch.app.course;
     let progress = &watch.app.progress;
     let marks: String = (0..course.exercises.len())
-        .map(|i| match progress.state_of(course, i) {
-            DayState::Done => palette::good("✓").to_string(),
-            DayState::Current => palette::warn("▶").to_string(),
-            DayState::Pending => palette::dim("·").to_string(),
-        })
+        .map(|i| mark(watch, i).to_string())
         .collect();
     format!(
         "{marks}  {}/{} done",
@@ -140,17 +137,9 @@ fn bar(watch: &Watch) -> String {
 
 fn render_list(out: &mut impl Write, watch: &Watch, selected: usize) -> io::Result<()> {
     let course = &watch.app.course;
-    writeln!(
-        out,
-        "{}\n",
-        palette::strong("Pick a day: ↑/↓ (or j/k) to move, Enter to work on it, Esc to go back")
-    )?;
+    writeln!(out, "{}\n", palette::strong(LIST_KEYS))?;
     for (i, exercise) in course.exercises.iter().enumerate() {
-        let mark = match watch.app.progress.state_of(course, i) {
-            DayState::Done => palette::good("✓"),
-            DayState::Current => palette::warn("▶"),
-            DayState::Pending => palette::dim("·"),
-        };
+        let mark = mark(watch, i);
         let pointer = if i == selected { ">" } else { " " };
         let line = format!(
             "{pointer} {mark} {:>2}  {}  {}",
@@ -163,4 +152,14 @@ fn render_list(out: &mut impl Write, watch: &Watch, selected: usize) -> io::Resu
         }
     }
     Ok(())
+}
+
+/// The mark of day `index`.
+fn mark(watch: &Watch, index: usize) -> colored::ColoredString {
+    let progress = &watch.app.progress;
+    let state = progress.state_of(&watch.app.course, index);
+    marks::day(
+        state,
+        progress.is_done(&watch.app.course.exercises[index].name),
+    )
 }

@@ -152,9 +152,9 @@ pub fn parse_pattern(pattern: &str) -> Result<Vec<Segment>, RouteError> {
 /// Decodes `%XX` escapes (`a%20b` is `a b`). `None` if an escape is malformed or the decoded
 /// bytes are not UTF-8.
 pub fn percent_decode(input: &str) -> Option<String> {
-    // TODO: walk the bytes: `%` and the two hex digits after it become one byte
-    // (`u8::from_str_radix(hex, 16)`), any other byte is kept. A short or non-hex escape is
-    // None. Finish with `String::from_utf8(bytes).ok()`.
+    // TODO: walk the bytes: `%` and the two hex digits after it become one byte, any other
+    // byte is kept as it is. A short or non-hex escape, or decoded bytes that are not UTF-8,
+    // give None.
     let _ = input;
     todo!("decode %XX escapes")
 }
@@ -207,9 +207,9 @@ impl Router {
         pattern: &str,
         handler: impl Fn(&Request, &Params) -> Response + Send + Sync + 'static,
     ) -> Result<(), RouteError> {
-        // TODO: build a `Route { method, segments: parse_pattern(pattern)?, handler:
-        // Box::new(handler) }`; return RouteError::Conflict if an existing route has the same
-        // method and the same shape; else push it onto `self.routes`.
+        // TODO: parse the pattern into a `Route` (the handler boxed); refuse it with
+        // `RouteError::Conflict` if a registered route has the same method and the same shape;
+        // else keep it in `self.routes`.
         let _ = (method, pattern, handler);
         todo!("register a route")
     }
@@ -217,8 +217,8 @@ impl Router {
     /// Answers `request`: with the best-fitting route's handler, or 404, 405 (+ `Allow`) or 400.
     pub fn handle(&self, request: &Request) -> Response {
         // TODO:
-        // 1. Drop the query string (`split_once('?')`), strip the leading '/' (none: 404) and
-        //    split the path on '/'.
+        // 1. Drop the query string, strip the leading '/' (none: 404) and split the path on
+        //    '/'.
         // 2. Collect every route whose pattern `matches` the path, whatever its method. None
         //    at all: 404 "Not Found".
         // 3. Keep those for `request.method` (for a HEAD request with none: the GET ones) and

@@ -66,8 +66,8 @@ pub enum ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         // TODO: map NotFound to 404, SlugTaken to 409 and Invalid to 422, each with a JSON body
-        // `{"error": "<a message>"}` (`Json(serde_json::json!({ "error": message }))`). A tuple
-        // `(StatusCode, Json<_>)` is a response: finish with `.into_response()`.
+        // `{"error": "<a message>"}`. A tuple of a status code and a `Json` body is a response
+        // too.
         todo!("turn the error into a response")
     }
 }
@@ -82,8 +82,8 @@ impl IntoResponse for ApiError {
 /// | `GET /links/{slug}` | `get_link` |
 /// | `GET /{slug}` | `follow_link` |
 pub fn app(state: AppState) -> Router {
-    // TODO: `Router::new()`, one `.route(path, get(handler))` per row of the table above
-    // (`get(a).post(b)` puts two methods on one path), then `.with_state(state)`.
+    // TODO: one route per row of the table above (two methods on one path chain on one
+    // route), then give the router its state.
     let _ = state;
     todo!("build the router")
 }
@@ -107,9 +107,9 @@ pub async fn create_link(
     Json(new): Json<NewLink>,
 ) -> Result<(StatusCode, [(HeaderName, String); 1], Json<Link>), ApiError> {
     // TODO: validate `new` (the rules above); then lock `state.links` ONCE for both the
-    // "is it taken?" check and the insert, so two requests cannot both claim a slug. Generate a
-    // slug with `state.next_id.fetch_add(1, Ordering::Relaxed)` when there is none. Answer
-    // `(StatusCode::CREATED, [(header::LOCATION, format!("/links/{slug}"))], Json(link))`.
+    // "is it taken?" check and the insert, so two requests cannot both claim a slug. Without a
+    // slug, take numbers from `state.next_id` until one is free. Answer 201 with the
+    // `Location` header and the new link.
     let _ = (state, new);
     todo!("create a link")
 }
@@ -129,8 +129,8 @@ pub async fn follow_link(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Redirect, ApiError> {
-    // TODO: find the link (`get_mut`) or 404, add one to its visits, and answer
-    // `Redirect::temporary(&link.url)`.
+    // TODO: find the link or 404, add one to its visits, and answer with a temporary redirect
+    // to its url.
     let _ = (state, slug);
     todo!("redirect to the link's url")
 }

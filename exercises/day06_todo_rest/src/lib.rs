@@ -160,8 +160,8 @@ pub fn todo_response(status: StatusCode, entry: &Entry) -> Response {
 /// | `GET /todos`, `POST /todos` | `list_todos`, `create_todo` |
 /// | `GET`, `PUT`, `PATCH`, `DELETE /todos/{id}` | `get_todo`, `replace_todo`, `update_todo`, `delete_todo` |
 pub fn app(state: AppState) -> Router {
-    // TODO: two `.route(...)` calls: `/todos` with GET and POST, `/todos/{id}` with GET, PUT,
-    // PATCH and DELETE (`get(a).put(b).patch(c).delete(d)`), then `.with_state(state)`.
+    // TODO: two routes: `/todos` with GET and POST, `/todos/{id}` with GET, PUT, PATCH and
+    // DELETE (the methods of one path chain), then give the router its state.
     let _ = state;
     todo!("build the router")
 }
@@ -196,10 +196,8 @@ pub async fn create_todo(
     State(state): State<AppState>,
     Json(new): Json<NewTodo>,
 ) -> Result<Response, ApiError> {
-    // TODO: `clean_title` (422), lock, `title_taken(.., None)` (409), take the next id
-    // (`last_id += 1`), insert an `Entry` with version 1, and answer
-    // `todo_response(StatusCode::CREATED, &entry)` with a `Location` header added
-    // (`response.headers_mut().insert(header::LOCATION, value)`, the value from `.parse()`).
+    // TODO: `clean_title` (422), lock, `title_taken` (409), take the next id, store an `Entry`
+    // at version 1, and answer with `todo_response` plus a `Location` header.
     let _ = (state, new);
     todo!("create a todo")
 }
@@ -211,9 +209,8 @@ pub async fn get_todo(
     Path(id): Path<u64>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    // TODO: find the entry (404). If `header::IF_NONE_MATCH` is present and `etag_matches`,
-    // answer `(StatusCode::NOT_MODIFIED, [(header::ETAG, entry.etag())]).into_response()`;
-    // otherwise `todo_response(StatusCode::OK, entry)`.
+    // TODO: find the entry (404). When `If-None-Match` names its ETag, answer 304 with the
+    // ETag and no body; otherwise the todo, with `todo_response`.
     let _ = (state, id, headers);
     todo!("show a todo")
 }

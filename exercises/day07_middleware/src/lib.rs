@@ -42,11 +42,9 @@ pub struct Config {
 /// log line below can use it), `log_requests` (so it sees the final status of every request,
 /// failures included), catching panics, and the timeout closest to the handler.
 pub fn app(config: Config) -> Router {
-    // TODO: a `Router` with GET /hello, /slow and /panic (the handlers below), then ONE
-    // `.layer(...)` with a `ServiceBuilder` listing, from the outside in:
-    // `middleware::from_fn(request_id)`, `middleware::from_fn(log_requests)`,
-    // `CatchPanicLayer::custom(panic_response)` and
-    // `TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, config.timeout)`.
+    // TODO: a `Router` with GET /hello, /slow and /panic (the handlers below), then ONE layer:
+    // a `ServiceBuilder` holding the four middlewares in the order given above. The panic
+    // catcher calls `panic_response`; the timeout answers 503 after `config.timeout`.
     let _ = config;
     todo!("routes and the middleware stack")
 }
@@ -79,11 +77,10 @@ pub fn is_valid_request_id(id: &str) -> bool {
 /// UUID), stores it in the request's extensions, and sends it back in the response's
 /// `x-request-id` header.
 pub async fn request_id(request: Request, next: Next) -> Response {
-    // TODO: read the `REQUEST_ID_HEADER` header (`request.headers().get(..)`, `.to_str()`),
-    // keep it if `is_valid_request_id`, else `uuid::Uuid::new_v4().to_string()`. Insert
-    // `RequestId(id)` with `request.extensions_mut().insert(..)` (make the parameter
-    // `mut request`), run the rest with `next.run(request).await`, then insert the header into
-    // `response.headers_mut()` (`HeaderValue::from_str(&id)`) and return the response.
+    // TODO: keep the client's `REQUEST_ID_HEADER` if it is readable and `is_valid_request_id`,
+    // else make a new UUID (v4). Put `RequestId(id)` into the request's extensions (the
+    // parameter must become `mut request`), run the rest of the stack, then set the header on
+    // the response and return it.
     let _ = (request, next);
     todo!("give every request an id")
 }
@@ -92,11 +89,10 @@ pub async fn request_id(request: Request, next: Next) -> Response {
 /// with the fields `request_id`, `method`, `path` (without the query string, which may hold
 /// secrets), `status` (a number) and `duration_ms` (a number).
 pub async fn log_requests(request: Request, next: Next) -> Response {
-    // TODO: note `Instant::now()`, the method, `request.uri().path()` and the `RequestId` from
-    // `request.extensions().get::<RequestId>()` BEFORE `next.run(request).await` (it takes the
-    // request). After it: `tracing::info!(request_id = %id, method = %method, path = %path,
-    // status = response.status().as_u16(), duration_ms, "request finished")` where
-    // `duration_ms` is an f64 of milliseconds. Return the response.
+    // TODO: note the start time, the method, the path and the `RequestId` extension BEFORE
+    // running the rest of the stack (that takes the request). After it, emit the one event
+    // described above: `status` as a number, `duration_ms` as milliseconds in an f64. Return
+    // the response.
     let _ = (request, next);
     todo!("log every request")
 }
@@ -104,8 +100,8 @@ pub async fn log_requests(request: Request, next: Next) -> Response {
 /// What a client gets when a handler panics: `500` with a generic problem body. The panic's
 /// message goes to the log (at ERROR level), where the people who run the service can read it.
 pub fn panic_response(payload: Box<dyn Any + Send + 'static>) -> Response {
-    // TODO: get the message out of the payload (`payload.downcast_ref::<&str>()`, else
-    // `downcast_ref::<String>()`), log it with `tracing::error!`, and answer 500 with
+    // TODO: get the message out of the payload (it is a `&str` or a `String`), log it at
+    // ERROR level, and answer 500 with
     // `content-type: application/problem+json` and a problem body (`type`, `title`, `status`,
     // `detail`) whose detail says nothing about the panic.
     let _ = payload;

@@ -43,7 +43,7 @@ pub struct UserStore {
 impl UserStore {
     /// Opens a fresh in-memory database and creates the schema in it.
     pub fn open_in_memory() -> Result<Self, StoreError> {
-        // TODO: `Connection::open_in_memory()`, then `execute_batch(SCHEMA)`.
+        // TODO: a fresh in-memory database with `SCHEMA` created in it.
         todo!("open an in-memory database and create the schema")
     }
 
@@ -56,22 +56,21 @@ impl UserStore {
     ///
     /// An email that is already taken is `StoreError::DuplicateEmail(email)`.
     pub fn add_user(&self, name: &str, email: &str) -> Result<i64, StoreError> {
-        // TODO: `INSERT INTO users (name, email) VALUES (?1, ?2)` with `params![name, email]`;
-        // a `ConstraintViolation` becomes `DuplicateEmail`; return `last_insert_rowid()`.
+        // TODO: store the user and return its new id; a taken email is `DuplicateEmail`.
         let _ = (name, email);
         todo!("insert a user with a parameterized query")
     }
 
     /// The user with this id, or `None` (an unknown id is not an error).
     pub fn get_user(&self, id: i64) -> Result<Option<User>, StoreError> {
-        // TODO: `query_row` with `WHERE id = ?1`, then `.optional()`.
+        // TODO: the user with this id; an unknown id is `Ok(None)`.
         let _ = id;
         todo!("select one user by id")
     }
 
     /// The user with exactly this email, or `None`.
     pub fn find_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-        // TODO: like `get_user`, with `WHERE email = ?1`. Never `format!` the email into SQL.
+        // TODO: the user with exactly this email, or `Ok(None)`. The email is a value, never SQL.
         let _ = email;
         todo!("select one user by email")
     }
@@ -80,8 +79,7 @@ impl UserStore {
     ///
     /// The prefix is matched literally: `%` and `_` in it are plain characters.
     pub fn search_by_name(&self, prefix: &str) -> Result<Vec<User>, StoreError> {
-        // TODO: `name LIKE ?1 ESCAPE '\'` with the prefix's `%`, `_` and `\` escaped by a
-        // backslash and a `%` appended; `prepare`, `query_map`, collect.
+        // TODO: every user whose name starts with `prefix`, taken literally, in the order above.
         let _ = prefix;
         todo!("search users by name prefix")
     }
@@ -89,21 +87,21 @@ impl UserStore {
     /// Changes a user's email. `Ok(false)` when no user has this id; an email that is already
     /// taken is `StoreError::DuplicateEmail(new_email)`.
     pub fn change_email(&self, id: i64, new_email: &str) -> Result<bool, StoreError> {
-        // TODO: `UPDATE ... WHERE id = ?2`; `execute` returns how many rows changed.
+        // TODO: change the email; say whether a user had this id.
         let _ = (id, new_email);
         todo!("update one user's email")
     }
 
     /// Deletes a user. `Ok(false)` when no user has this id.
     pub fn delete_user(&self, id: i64) -> Result<bool, StoreError> {
-        // TODO: `DELETE ... WHERE id = ?1`; report whether a row went away.
+        // TODO: delete the user; say whether one had this id.
         let _ = id;
         todo!("delete one user")
     }
 
     /// How many users there are.
     pub fn count_users(&self) -> Result<i64, StoreError> {
-        // TODO: `SELECT COUNT(*) FROM users`.
+        // TODO: the number of rows in `users`.
         todo!("count the users")
     }
 }

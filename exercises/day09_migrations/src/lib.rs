@@ -82,8 +82,7 @@ pub fn checksum(sql: &str) -> String {
 /// The highest applied version, or 0 for a database that was never migrated (one without a
 /// `schema_migrations` table).
 pub fn current_version(conn: &Connection) -> Result<u32, MigrationError> {
-    // TODO: look in `sqlite_master` for a table named `schema_migrations`; without one the
-    // version is 0. Otherwise `SELECT MAX(version) FROM schema_migrations` (NULL means 0).
+    // TODO: 0 when there is no `schema_migrations` table, else the highest version in it.
     let _ = conn;
     todo!("read the database's schema version")
 }
@@ -103,9 +102,7 @@ pub fn migrate(
     conn: &mut Connection,
     migrations: &[Migration],
 ) -> Result<Vec<u32>, MigrationError> {
-    // TODO: the four steps above. `conn.transaction()?` starts a transaction, `tx.execute_batch`
-    // runs SQL with several statements, `tx.commit()?` makes it permanent, and dropping `tx`
-    // without committing rolls everything back.
+    // TODO: the four steps above, in that order.
     let _ = (conn, migrations);
     todo!("apply the missing migrations")
 }

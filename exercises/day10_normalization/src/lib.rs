@@ -55,8 +55,7 @@ pub struct Shop {
 impl Shop {
     /// Opens a fresh in-memory database with foreign keys enforced and the schema created.
     pub fn open_in_memory() -> Result<Self, rusqlite::Error> {
-        // TODO: open, turn on `PRAGMA foreign_keys` (SQLite ignores REFERENCES without it),
-        // then run SCHEMA.
+        // TODO: a fresh in-memory database that enforces foreign keys, with `SCHEMA` created.
         todo!("open the database")
     }
 
@@ -72,23 +71,21 @@ impl Shop {
     /// date or customer, or lists a product a second time in one order. The error is
     /// `ImportError::Inconsistent { row, reason }` with the 0-based index of the row in `rows`.
     pub fn import(&mut self, rows: &[ExportRow]) -> Result<(), ImportError> {
-        // TODO: one transaction. For each row: insert the customer, product and order if they
-        // are new (`INSERT ... ON CONFLICT DO NOTHING`), read them back and compare with the
-        // row, then insert the order line. Commit at the end.
+        // TODO: store every row's facts in their tables, all rows or none (see above).
         let _ = rows;
         todo!("import the rows in one transaction")
     }
 
     /// Rebuilds the flat export from the normalized tables, ordered by order id, then sku.
     pub fn export(&self) -> Result<Vec<ExportRow>, rusqlite::Error> {
-        // TODO: one SELECT joining order_items, orders, customers and products.
+        // TODO: one `ExportRow` per order line, in the order above.
         todo!("join the tables back into export rows")
     }
 
     /// The total of an order in cents (the sum of quantity × price over its lines), or `None`
     /// for an unknown order.
     pub fn order_total_cents(&self, order_id: i64) -> Result<Option<i64>, rusqlite::Error> {
-        // TODO: `SUM(quantity * unit_price_cents)`; SUM over no rows is NULL.
+        // TODO: the order's total, or `None` when the order does not exist.
         let _ = order_id;
         todo!("sum the order's lines")
     }
@@ -96,7 +93,7 @@ impl Shop {
     /// Renames a customer: one row changes, and every order shows the new name.
     /// `Ok(false)` for an unknown email.
     pub fn rename_customer(&self, email: &str, new_name: &str) -> Result<bool, rusqlite::Error> {
-        // TODO: one UPDATE.
+        // TODO: rename the customer; say whether the email was known.
         let _ = (email, new_name);
         todo!("rename the customer")
     }

@@ -92,8 +92,7 @@ pub enum BlogError {
 /// `"Hello, World!"` gives `"hello-world"`; `"What's new in Rust 2024?"` gives
 /// `"whats-new-in-rust-2024"`.
 pub fn slugify(title: &str) -> String {
-    // TODO: walk the chars; keep `is_ascii_alphanumeric` ones lowercased, skip `'`, and let
-    // anything else ask for a single '-' before the next kept char (never at the start).
+    // TODO: the slug of `title`, by the rules above (the tests give more examples).
     let _ = title;
     todo!("turn the title into a slug")
 }
@@ -114,7 +113,7 @@ impl BlogStore {
 
     /// Creates an author; an email already in use is `DuplicateEmail`.
     pub fn create_author(&self, name: &str, email: &str) -> Result<Author, BlogError> {
-        // TODO: INSERT; map a `ConstraintViolation` to `DuplicateEmail`; `last_insert_rowid()`.
+        // TODO: store the author and return it with its id; a taken email is `DuplicateEmail`.
         let _ = (&self.conn, name, email);
         todo!("insert an author")
     }
@@ -127,16 +126,15 @@ impl BlogStore {
     /// - the slug is `slugify(title)`; when a post already has it, `-2`, `-3`... is appended
     ///   until it is free.
     pub fn create_post(&mut self, new: NewPost) -> Result<Post, BlogError> {
-        // TODO: validate, then `let tx = self.conn.transaction()?`: check the author, find a
-        // free slug, insert the post, insert each tag if new (`ON CONFLICT (name) DO NOTHING`)
-        // and its `post_tags` row, then `tx.commit()`.
+        // TODO: the rules above; the post, its new tags and its links are stored together or
+        // not at all.
         let _ = new;
         todo!("create a post and its tags in one transaction")
     }
 
     /// The post with this slug, with its tags (sorted by name), or `None`.
     pub fn post_by_slug(&self, slug: &str) -> Result<Option<Post>, BlogError> {
-        // TODO: select the post, then its tags through `post_tags` JOIN `tags`.
+        // TODO: the post with this slug and its tags, or `None`.
         let _ = slug;
         todo!("read a post and its tags")
     }
@@ -145,15 +143,14 @@ impl BlogStore {
     /// transaction and returns the post. Tags no post uses any more are deleted. An unknown
     /// post is `PostNotFound(id)`.
     pub fn set_tags(&mut self, post_id: i64, tags: &[String]) -> Result<Post, BlogError> {
-        // TODO: in a transaction: check the post exists, delete its `post_tags` rows, link the
-        // new tags, `DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM post_tags)`, commit.
+        // TODO: the post's tags become exactly `tags`; unused tags go; all or nothing.
         let _ = (post_id, tags);
         todo!("replace a post's tags")
     }
 
     /// The posts carrying `tag` (trimmed and lowercased first), newest (highest id) first.
     pub fn posts_tagged(&self, tag: &str) -> Result<Vec<Post>, BlogError> {
-        // TODO: the post ids through `post_tags` JOIN `tags`, ordered by id descending.
+        // TODO: the posts carrying the normalized `tag`, newest first.
         let _ = tag;
         todo!("find the posts with a tag")
     }
@@ -161,15 +158,14 @@ impl BlogStore {
     /// Deletes a post; its tag links go with it, and tags no post uses any more are deleted.
     /// `Ok(false)` when no post has this id.
     pub fn delete_post(&mut self, post_id: i64) -> Result<bool, BlogError> {
-        // TODO: a transaction with the DELETE (ON DELETE CASCADE removes the links) and the
-        // cleanup of unused tags.
+        // TODO: delete the post, then the tags no post uses any more, all or nothing.
         let _ = post_id;
         todo!("delete a post")
     }
 
     /// Every tag with the number of posts carrying it, sorted by tag name.
     pub fn tag_counts(&self) -> Result<Vec<(String, i64)>, BlogError> {
-        // TODO: `tags` LEFT JOIN `post_tags`, GROUP BY the tag, ORDER BY its name.
+        // TODO: each tag's name and number of posts, sorted by name.
         todo!("count the posts of each tag")
     }
 }

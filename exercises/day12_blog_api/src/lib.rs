@@ -76,7 +76,7 @@ impl From<StoreError> for ApiError {
     /// A taken email or slug is a conflict (409), an unknown author a broken rule (422), and a
     /// database error is internal (500): log it, tell the client nothing about it.
     fn from(error: StoreError) -> Self {
-        // TODO: match on the four `StoreError` variants; `error.to_string()` is a fine detail.
+        // TODO: the mapping above, one arm per `StoreError` variant.
         let _ = error;
         todo!("map store errors to API errors")
     }
@@ -86,9 +86,7 @@ impl IntoResponse for ApiError {
     /// The status, the header `Content-Type: application/problem+json`, and a JSON body with
     /// `type` ("about:blank"), `title` (the status's reason phrase), `status` and `detail`.
     fn into_response(self) -> Response {
-        // TODO: pick the status and detail for each variant, build the body with
-        // `serde_json::json!`, and return `(status, [(axum::http::header::CONTENT_TYPE,
-        // "application/problem+json")], body.to_string()).into_response()`.
+        // TODO: the problem response described above, for every variant.
         todo!("turn the error into a problem+json response")
     }
 }
@@ -130,34 +128,30 @@ pub struct Page {
 
 /// Is `slug` lowercase ASCII words joined by single dashes, like `hello-world-2`?
 pub fn is_valid_slug(slug: &str) -> bool {
-    // TODO: not empty, and every part of `slug.split('-')` is non-empty lowercase ASCII letters
-    // and digits.
+    // TODO: true exactly for slugs of that shape.
     let _ = slug;
     todo!("check the slug's shape")
 }
 
 /// `POST /authors`: 201 with the author; 409 for a taken email; 422 for an empty name or an
-/// email without `@`.
+/// email without `@`. The name is stored trimmed, the email trimmed and lowercased.
 async fn create_author(
     State(store): State<SharedStore>,
     Json(new): Json<NewAuthor>,
 ) -> Result<(StatusCode, Json<Author>), ApiError> {
-    // TODO: trim the name and lowercase the email; an empty name or an email without '@' is
-    // `ApiError::Unprocessable`. Then `run_blocking(&store, move |s| s.create_author(..))`
-    // and answer `(StatusCode::CREATED, Json(author))`.
+    // TODO: the rules above; the store creates the author.
     let _ = (store, new);
     todo!("create an author")
 }
 
 /// `POST /posts`: 201 with the post and `Location: /posts/{slug}`; 409 for a taken slug; 422
-/// for an empty title, a malformed slug, an empty tag or an unknown author.
+/// for an empty title, a malformed slug (see `is_valid_slug`), an empty tag or an unknown
+/// author. The title is stored trimmed; tags trimmed, lowercased, sorted, without duplicates.
 async fn create_post(
     State(store): State<SharedStore>,
     Json(new): Json<NewPost>,
 ) -> Result<Response, ApiError> {
-    // TODO: validate (a non-empty trimmed title, `is_valid_slug`, tags trimmed, lowercased,
-    // non-empty, sorted and deduplicated), store it with `run_blocking`, and answer 201 with a
-    // `Location: /posts/{slug}` header and the post as JSON.
+    // TODO: the rules above; the store creates the post.
     let _ = (store, new);
     todo!("create a post")
 }
@@ -167,20 +161,24 @@ async fn get_post(
     State(store): State<SharedStore>,
     Path(slug): Path<String>,
 ) -> Result<Json<Post>, ApiError> {
-    // TODO: `post_by_slug` through `run_blocking`; `None` becomes `ApiError::NotFound`.
+    // TODO: the post with this slug, or a 404.
     let _ = (store, slug);
     todo!("read one post")
 }
 
 /// `GET /posts?limit=&after=&tag=&author=`: one page, newest first.
+///
+/// - `limit`: posts per page, 1 to `MAX_LIMIT`, `DEFAULT_LIMIT` when absent;
+/// - `after`: the `next` of the previous page, a positive post id; only older posts follow;
+/// - `author`: an author id; `tag`: a tag, compared trimmed and lowercased;
+/// - a value that breaks these rules is a 422 that says which;
+/// - `next` is the id of the page's last post when older posts matching the filters exist,
+///   else `None`.
 async fn list_posts(
     State(store): State<SharedStore>,
     Query(params): Query<ListParams>,
 ) -> Result<Json<Page>, ApiError> {
-    // TODO: parse `limit` (default DEFAULT_LIMIT, 1..=MAX_LIMIT), `after` (a positive id) and
-    // `author` (an id); any bad value is `ApiError::Unprocessable`. Ask the store for
-    // `limit + 1` posts: if you get more than `limit`, cut the extra one and the last post's id
-    // is `next`; otherwise `next` is `None`. The filter is a `store::PostFilter`.
+    // TODO: the rules above; the store's `list_posts` finds the posts.
     let _ = (store, params);
     todo!("list one page of posts")
 }

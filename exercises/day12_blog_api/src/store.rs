@@ -200,7 +200,8 @@ impl Store {
     }
 
     /// Up to `limit` posts matching `filter`, newest (highest id) first, starting after the
-    /// post with id `after` (that is, only ids below it) when given.
+    /// post with id `after` (that is, only ids below it) when given. A `filter.tag` keeps the
+    /// posts carrying that tag, a `filter.author_id` the posts of that author.
     ///
     /// This is keyset pagination: the position is a key (`id < after`), not a count of rows
     /// to skip, so posts created between two page requests never shift the pages.
@@ -210,10 +211,7 @@ impl Store {
         after: Option<i64>,
         limit: u32,
     ) -> Result<Vec<Post>, StoreError> {
-        // TODO: one SELECT of post ids, newest first, `LIMIT` `limit`: only ids below `after`
-        // when it is given, only `filter.author_id`'s posts when given, only posts carrying
-        // `filter.tag` (through post_tags and tags) when given. Then load each with
-        // `post_by_id`. Tip: `(?1 IS NULL OR p.id < ?1)` makes one statement serve every case.
+        // TODO: the posts described above, each with its tags.
         let _ = (filter, after, limit);
         todo!("keyset pagination with optional filters")
     }

@@ -70,29 +70,28 @@ impl Bank {
     /// Opens (or creates) the bank at `path` with settings for concurrent use: a busy timeout of
     /// `BUSY_TIMEOUT`, `journal_mode` WAL, `synchronous` NORMAL, foreign keys on, and `SCHEMA`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, rusqlite::Error> {
-        // TODO: `Connection::open(path)`, `conn.busy_timeout(..)`, `conn.pragma_update(None,
-        // "journal_mode", "WAL")` and the other pragmas, then `execute_batch(SCHEMA)`.
+        // TODO: a connection to `path` with the settings above, and `SCHEMA` created.
         let _ = path.as_ref();
         todo!("open the bank's database")
     }
 
     /// Opens an account with an initial balance (in cents, at least 0) and returns its id.
     pub fn open_account(&self, owner: &str, initial: i64) -> Result<i64, rusqlite::Error> {
-        // TODO: one INSERT, then `last_insert_rowid()`.
+        // TODO: store the account and return its id.
         let _ = (&self.conn, owner, initial);
         todo!("open an account")
     }
 
     /// The balance of an account, or `None` if it does not exist.
     pub fn balance(&self, account: i64) -> Result<Option<i64>, rusqlite::Error> {
-        // TODO: one SELECT with `.optional()`.
+        // TODO: the account's balance, or `None` for an unknown account.
         let _ = account;
         todo!("read a balance")
     }
 
     /// The sum of all balances.
     pub fn total(&self) -> Result<i64, rusqlite::Error> {
-        // TODO: `SELECT COALESCE(SUM(balance), 0) FROM accounts`.
+        // TODO: the sum of every balance; 0 when there are no accounts.
         todo!("add up the balances")
     }
 
@@ -101,10 +100,11 @@ impl Bank {
     ///
     /// Checked in this order: `InvalidAmount` (not above 0), `SameAccount`, `UnknownAccount`
     /// (the source, then the destination), `InsufficientFunds`. After an error nothing changed.
+    ///
+    /// Other connections may transfer at the same time: a transfer waits for them (up to
+    /// `BUSY_TIMEOUT`) instead of failing, and its checks see their committed results.
     pub fn transfer(&mut self, from: i64, to: i64, amount: i64) -> Result<(), TransferError> {
-        // TODO: `self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?`, check,
-        // debit, credit, insert the ledger line, `commit()`. Put the part after BEGIN in a
-        // helper taking `&Transaction`: `transfer_batch` needs it too.
+        // TODO: the rules above: the checks, then the debit, the credit and the ledger line.
         let _ = (from, to, amount);
         todo!("transfer money in one transaction")
     }
@@ -113,14 +113,14 @@ impl Bank {
     /// its error is returned and none of them happened. A later transfer may spend money that
     /// an earlier one in the batch brought in.
     pub fn transfer_batch(&mut self, transfers: &[(i64, i64, i64)]) -> Result<(), TransferError> {
-        // TODO: one IMMEDIATE transaction around all of them.
+        // TODO: every transfer of the batch by the rules of `transfer`, together or not at all.
         let _ = transfers;
         todo!("apply a batch of transfers atomically")
     }
 
     /// Every ledger entry that involves `account` (as source or destination), oldest first.
     pub fn ledger(&self, account: i64) -> Result<Vec<LedgerEntry>, rusqlite::Error> {
-        // TODO: SELECT from `transfers` WHERE from_account = ?1 OR to_account = ?1 ORDER BY id.
+        // TODO: the entries that involve `account`, oldest first.
         let _ = account;
         todo!("read the ledger")
     }

@@ -4,8 +4,10 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Barrier};
 use std::thread;
+use std::time::{Duration, Instant};
 
-use day13_transactions::{Bank, LedgerEntry, TransferError};
+use day13_transactions::{BUSY_TIMEOUT, Bank, LedgerEntry, TransferError};
+use rusqlite::ErrorCode;
 use tempfile::TempDir;
 
 /// A bank in a fresh temporary directory, with three accounts of 1000, 500 and 0 cents.
@@ -149,6 +151,38 @@ fn a_batch_may_spend_money_received_earlier_in_it() {
         .expect("Grace receives 600, then passes it on");
     assert_eq!(balances(&bank, &[ada, alan, grace]), [400, 1100, 0]);
     assert_eq!(bank.ledger(grace).unwrap().len(), 2);
+}
+
+#[test]
+fn a_transfer_waits_for_another_writer_up_to_the_busy_timeout() {
+    let (_dir, path, mut bank, [ada, alan, grace]) = bank();
+    // Another connection (another server process, say) takes the write lock and keeps it.
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+
+    let started = Instant::now();
+    let result = bank.transfer(ada, alan, 100);
+    let waited = started.elapsed();
+    assert!(
+        matches!(
+            &result,
+            Err(TransferError::Sqlite(e)) if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+        ),
+        "another connection held the write lock all along, so the transfer can only fail \
+         with `database is locked`; got {result:?}"
+    );
+    assert!(
+        waited >= BUSY_TIMEOUT - Duration::from_millis(200),
+        "the transfer gave up after {waited:?}, but a writer waits its turn for BUSY_TIMEOUT \
+         ({BUSY_TIMEOUT:?}). Set the busy timeout, and begin IMMEDIATE: a deferred transaction \
+         that has already read cannot wait for the write lock (its read may be stale), so \
+         SQLite fails it at once"
+    );
+
+    other.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(balances(&bank, &[ada, alan, grace]), [1000, 500, 0]);
+    bank.transfer(ada, alan, 100)
+        .expect("once the lock is free, the transfer goes through");
 }
 
 #[test]

@@ -100,7 +100,7 @@ pub enum DocError {
 /// `values_at(&json!({"a": {"b": 1}}), "a.b")` is `[1]`; with `{"t": ["x", "y"]}` and `"t"`
 /// it is `["x", "y"]`; a path that is not there gives `[]`.
 pub fn values_at<'a>(doc: &'a Value, path: &str) -> Vec<&'a Value> {
-    // TODO: walk `path.split('.')` with `Value::get`; at the end, an array gives its elements.
+    // TODO: the values `path` designates, as described above.
     let _ = (doc, path);
     todo!("follow a dotted path into a document")
 }
@@ -109,7 +109,7 @@ pub fn values_at<'a>(doc: &'a Value, path: &str) -> Vec<&'a Value> {
 /// meets it (so a missing field meets nothing). `Gt` and `Lt` compare numbers with numbers and
 /// strings with strings; any other pair is not comparable and does not match.
 pub fn matches(doc: &Value, filter: &Filter) -> bool {
-    // TODO: `filter.conditions.iter().all(..)` of `values_at(..).into_iter().any(..)`.
+    // TODO: true when every condition holds for at least one value at its path.
     let _ = (doc, filter);
     todo!("check a document against a filter")
 }
@@ -136,17 +136,14 @@ impl DocStore {
     /// Stores a document (a JSON object, else `NotAnObject`; an `_id` in it is ignored) and
     /// writes its entries into every existing index, in one transaction. Returns its id.
     pub fn insert(&mut self, doc: Value) -> Result<DocId, DocError> {
-        // TODO: check it is an object and drop `_id`; in a transaction insert the body
-        // (`serde_json::to_string`), then for each field in `indexes` and each value in
-        // `values_at(&doc, field)`, insert `(field, serde_json::to_string(value), id)` into
-        // `index_entries`; commit.
+        // TODO: store the document and its entries in every index, all or nothing.
         let _ = doc;
         todo!("insert a document and index it")
     }
 
     /// The document with this id, with `"_id": id` added, or `None`.
     pub fn get(&self, id: DocId) -> Result<Option<Value>, DocError> {
-        // TODO: read the body, `serde_json::from_str` it, insert "_id".
+        // TODO: the stored document with its `_id`, or `None`.
         let _ = id;
         todo!("read a document")
     }
@@ -155,15 +152,14 @@ impl DocStore {
     /// transaction. Objects merge key by key, `null` removes a key, anything else replaces.
     /// A patch that is not an object is `NotAnObject`; `Ok(false)` when no document has this id.
     pub fn update(&mut self, id: DocId, patch: &Value) -> Result<bool, DocError> {
-        // TODO: read, merge (a small recursive function), write back; then delete the
-        // document's index entries and write them again from the new version.
+        // TODO: the merged document and index entries that match it, all or nothing.
         let _ = (id, patch);
         todo!("patch a document and keep its index entries right")
     }
 
     /// Deletes a document and its index entries. `Ok(false)` when no document has this id.
     pub fn delete(&mut self, id: DocId) -> Result<bool, DocError> {
-        // TODO: one DELETE; look at the schema to see what happens to the index entries.
+        // TODO: the document and its index entries gone; say whether it existed.
         let _ = id;
         todo!("delete a document")
     }
@@ -171,8 +167,8 @@ impl DocStore {
     /// Creates a secondary index on `field` (a dotted path) and fills it from the documents
     /// already stored, in one transaction. Creating an index that exists changes nothing.
     pub fn create_index(&mut self, field: &str) -> Result<(), DocError> {
-        // TODO: insert into `indexes` (ON CONFLICT DO NOTHING); if it was new, index every
-        // stored document for this field.
+        // TODO: a new index holds the entries of every stored document; an existing one is
+        // left as it is.
         let _ = field;
         todo!("create and fill an index")
     }
@@ -180,8 +176,7 @@ impl DocStore {
     /// The ids of the documents whose `field` holds `value`, read from the index alone, in id
     /// order. A field without an index is `NotIndexed(field)`.
     pub fn lookup(&self, field: &str, value: &Value) -> Result<Vec<DocId>, DocError> {
-        // TODO: check `indexes`, then `SELECT doc_id FROM index_entries WHERE field = ?1 AND
-        // value = ?2 ORDER BY doc_id` with the value as JSON text.
+        // TODO: the ids the index holds for `value`, or `NotIndexed`.
         let _ = (field, value);
         todo!("look a value up in an index")
     }
@@ -191,8 +186,7 @@ impl DocStore {
     /// When an equality condition is on an indexed field, read only the documents the index
     /// names; otherwise read every document. Either way, check all conditions with `matches`.
     pub fn find(&self, filter: &Filter) -> Result<Vec<Value>, DocError> {
-        // TODO: pick the candidate documents (through the index or not), then keep those that
-        // match.
+        // TODO: the matching documents, read through an index when one applies.
         let _ = filter;
         todo!("find documents by field conditions")
     }

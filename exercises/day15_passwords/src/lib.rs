@@ -61,8 +61,7 @@ pub enum Verdict {
 /// Checks a *new* password against the policy: between `MIN_PASSWORD_CHARS` and
 /// `MAX_PASSWORD_CHARS` characters (Unicode scalar values, not bytes).
 pub fn check_strength(password: &str) -> Result<(), PasswordError> {
-    // TODO: count the characters with `password.chars().count()` and return `TooShort` or
-    // `TooLong` when the count is outside the limits.
+    // TODO: `TooShort` or `TooLong` outside the limits, else `Ok(())`.
     let _ = password;
     todo!("check the password's length in characters")
 }
@@ -79,9 +78,7 @@ impl Passwords {
     /// Fails with `InvalidCost` when argon2 refuses the numbers (for example fewer than
     /// `8 * parallelism` KiB of memory, or zero iterations).
     pub fn new(cost: Cost) -> Result<Self, PasswordError> {
-        // TODO: build `argon2::Params::new(memory_kib, iterations, parallelism, None)`, mapping
-        // its error to `PasswordError::InvalidCost(e.to_string())`, then
-        // `Argon2::new(Algorithm::Argon2id, Version::V0x13, params)` (both from `argon2`).
+        // TODO: the hasher described above, or `InvalidCost` with argon2's reason.
         let _ = cost;
         todo!("build the argon2id hasher")
     }
@@ -94,7 +91,7 @@ impl Passwords {
     /// Hashes a new password: checks its strength, then hashes it with a fresh random salt and
     /// returns the PHC string, like `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`.
     pub fn hash(&self, password: &str) -> Result<String, PasswordError> {
-        // TODO: `check_strength(password)?`, then `self.hash_unchecked(password)`.
+        // TODO: the policy first, then the PHC string of a fresh hash.
         let _ = password;
         todo!("check the policy, then hash")
     }
@@ -102,10 +99,8 @@ impl Passwords {
     /// Hashes with a fresh random salt, without the strength check (used for passwords that are
     /// already in use, which may predate today's policy).
     fn hash_unchecked(&self, password: &str) -> Result<String, PasswordError> {
-        // TODO: a salt from the OS's random generator:
-        // `SaltString::generate(&mut rand::rngs::OsRng)` (from `argon2::password_hash`), then
-        // `self.argon2.hash_password(password.as_bytes(), &salt)` (trait
-        // `argon2::PasswordHasher`); its `to_string()` is the PHC string.
+        // TODO: the PHC string of `password`, salted with fresh bytes from the operating
+        // system's secure random generator.
         let _ = (password, &self.argon2);
         todo!("hash the password with a random salt")
     }
@@ -115,20 +110,17 @@ impl Passwords {
     /// `Ok(false)` for a wrong password, `Err(MalformedHash)` when `phc` cannot be parsed. The
     /// cost and salt come from the stored string, not from `self`: old hashes keep working.
     pub fn verify(&self, password: &str, phc: &str) -> Result<bool, PasswordError> {
-        // TODO: parse with `PasswordHash::new(phc)` (malformed -> `MalformedHash`), then
-        // `self.argon2.verify_password(password.as_bytes(), &parsed)` (trait
-        // `argon2::PasswordVerifier`): `Ok(())` is a match, `Err(password_hash::Error::Password)`
-        // a wrong password, any other error a malformed hash.
+        // TODO: the rules above: true for the right password, false for a wrong one,
+        // `MalformedHash` for a string that cannot be checked.
         let _ = (password, phc);
         todo!("verify the password against the stored hash")
     }
 
     /// Whether a stored hash was made with something other than argon2id v0x13 at the current
-    /// cost, so it should be replaced at the next successful login.
+    /// cost, so it should be replaced at the next successful login. `Err(MalformedHash)` when
+    /// `phc` cannot be parsed.
     pub fn needs_rehash(&self, phc: &str) -> Result<bool, PasswordError> {
-        // TODO: parse the PHC string; compare `parsed.algorithm` with `Algorithm::Argon2id.ident()`,
-        // `parsed.version` with `Some(0x13)`, and `Params::try_from(&parsed)` (m_cost, t_cost,
-        // p_cost) with `self.cost`.
+        // TODO: true when the stored algorithm, version or cost differs from this hasher's.
         let _ = phc;
         todo!("compare the stored algorithm and cost with the current ones")
     }
@@ -136,8 +128,7 @@ impl Passwords {
     /// Verifies a login and, when the password is right but the hash is outdated, hashes it
     /// again with the current cost. A wrong password never produces a new hash.
     pub fn verify_and_upgrade(&self, password: &str, phc: &str) -> Result<Verdict, PasswordError> {
-        // TODO: `verify`; if wrong -> `Rejected`. If right and `needs_rehash` ->
-        // `AcceptedWithNewHash(self.hash_unchecked(password)?)`, else `Accepted`.
+        // TODO: the `Verdict` for this login, as described above.
         let _ = (password, phc, Self::hash_unchecked);
         todo!("verify, then upgrade an outdated hash")
     }

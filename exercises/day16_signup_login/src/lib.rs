@@ -13,7 +13,6 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -37,12 +36,12 @@ pub const BAD_CREDENTIALS: &str = "invalid email or password";
 pub struct InvalidEmail;
 
 /// Normalizes an email address so that one person has exactly one spelling of it: surrounding
-/// whitespace removed, all lowercase. Refuses anything that is not plausibly `local@domain.tld`.
+/// whitespace removed, all lowercase. Refuses anything that is not plausibly `local@domain.tld`:
+/// an address over 254 bytes, whitespace or control characters inside it, anything but exactly
+/// one `@`, an empty local part or one over 64 bytes, and a domain without a dot or with an
+/// empty label (a leading, trailing or doubled dot).
 pub fn normalize_email(raw: &str) -> Result<String, InvalidEmail> {
-    // TODO: trim and lowercase. Then refuse (with `Err(InvalidEmail)`): more than 254 bytes,
-    // any whitespace or control character inside, no '@' or more than one, an empty local part
-    // (before the '@') or one over 64 bytes, a domain without a '.', or a domain that starts or
-    // ends with '.' or contains "..". `str::split_once('@')` helps.
+    // TODO: return the normalized address, or `InvalidEmail` for everything the contract refuses.
     let _ = raw;
     todo!("normalize and check the email address")
 }
@@ -113,9 +112,8 @@ impl IntoResponse for ApiError {
 
 /// The router: `POST /signup` and `POST /login`.
 pub fn app(state: AppState) -> Router {
-    // TODO: a `Router` with `.route("/signup", post(signup))`, the same for `/login`, and
-    // `.with_state(state)`.
-    let _ = (state, post(signup), post(login));
+    // TODO: route the two endpoints to `signup` and `login`, sharing `state`.
+    let _ = (state, signup, login);
     todo!("wire the routes")
 }
 
@@ -125,15 +123,12 @@ async fn signup(
     State(state): State<AppState>,
     Json(body): Json<Credentials>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    // TODO:
-    // 1. Validate without touching the database: `normalize_email` (error ->
-    //    `ApiError::InvalidEmail`) and `Passwords::check_strength` (error -> `WeakPassword`).
-    // 2. Hash the password inside `tokio::task::spawn_blocking` (argon2 would otherwise block
-    //    the async runtime): clone the `Arc<Passwords>` and move it into the closure.
-    // 3. `state.users.insert`: on success send `WELCOME_SUBJECT` to the email; on `EmailTaken`
-    //    send `ALREADY_REGISTERED_SUBJECT` instead; a database error is `Internal`.
-    // 4. Either way answer 202 with `{"message": CHECK_INBOX}`.
-    let _ = (state, body, json!({ "message": CHECK_INBOX }));
+    // TODO: a malformed email or a weak password is a 422 decided before any database work.
+    // A valid signup stores the user with an argon2id hash, computed without blocking the
+    // runtime. The owner of the address gets `WELCOME_SUBJECT` for a new account and
+    // `ALREADY_REGISTERED_SUBJECT` for a taken one; the caller gets 202 with
+    // `{"message": CHECK_INBOX}` in both cases.
+    let _ = (state, body);
     todo!("sign the user up without revealing whether the email was taken")
 }
 
@@ -143,12 +138,10 @@ async fn login(
     State(state): State<AppState>,
     Json(body): Json<Credentials>,
 ) -> Result<Json<LoggedIn>, ApiError> {
-    // TODO:
-    // 1. Normalize the email; a malformed one is just an unknown user (`None`). Otherwise
-    //    `state.users.find_by_email`.
-    // 2. Verify the password in `spawn_blocking`: against the user's hash, or, when there is
-    //    no user, against `state.passwords.dummy_hash()`, so both failures cost the same time.
-    // 3. The user and a match: 200 with `LoggedIn`. Anything else: `ApiError::BadCredentials`.
+    // TODO: 200 with `LoggedIn` for a registered email (in any spelling `normalize_email`
+    // accepts) and its password. A malformed email, an unknown one and a wrong password all
+    // give `ApiError::BadCredentials`, after the same amount of argon2 work, done off the
+    // runtime.
     let _ = (state, body);
     todo!("log the user in, failing the same way whatever was wrong")
 }

@@ -32,28 +32,23 @@ pub struct UserStore {
 impl UserStore {
     /// Opens a fresh in-memory database and creates the `users` table.
     pub fn open_in_memory() -> Result<Self, StoreError> {
-        // TODO: `Connection::open_in_memory()?`, then `execute_batch` a CREATE TABLE users with
-        // `id INTEGER PRIMARY KEY`, `email TEXT NOT NULL UNIQUE` and
-        // `password_hash TEXT NOT NULL`. Wrap the connection in `Arc<Mutex<_>>`.
-        let _ = Connection::open_in_memory;
+        // TODO: a `users` table with an integer id, an email that no two rows share, and the
+        // password hash; neither may be missing.
         todo!("create the users table")
     }
 
     /// Inserts a user and returns its id; `EmailTaken` if the email is already registered.
     pub fn insert(&self, email: &str, password_hash: &str) -> Result<i64, StoreError> {
-        // TODO: INSERT with `?1, ?2` parameters (never format values into SQL). Let the UNIQUE
-        // constraint find duplicates: match
-        // `Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation`
-        // and return `StoreError::EmailTaken`. On success, `conn.last_insert_rowid()`.
+        // TODO: store the user and return the new id. A duplicate email is `EmailTaken` even
+        // when two inserts race; any other failure is `Db`. Values never go into the SQL text.
         let _ = (email, password_hash, &self.conn);
         todo!("insert the user")
     }
 
     /// The user with this (normalized) email, if any.
     pub fn find_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-        // TODO: `query_row` SELECT id, email, password_hash ... WHERE email = ?1, and
-        // `.optional()` (trait `rusqlite::OptionalExtension`) to turn "no row" into `None`.
-        let _ = email;
+        // TODO: `None` when no user has this email; a database failure is an error.
+        let _ = (email, &self.conn);
         todo!("look the user up by email")
     }
 }

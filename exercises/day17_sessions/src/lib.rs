@@ -14,7 +14,6 @@ use axum::extract::State;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
@@ -27,17 +26,19 @@ pub use users::{Cost, Users};
 /// has `Path=/` and no `Domain`: a sibling subdomain cannot plant or overwrite it.
 pub const SESSION_COOKIE: &str = "__Host-session";
 
-/// The `Set-Cookie` value that hands `token` to the browser.
+/// The `Set-Cookie` value that hands `token` to the browser: the cookie `SESSION_COOKIE` with
+/// the attributes `HttpOnly`, `Secure`, `SameSite=Lax`, `Path=/` and a `Max-Age` of
+/// `SESSION_TTL_SECS`.
 pub fn session_cookie(token: &str) -> String {
-    // TODO: `{SESSION_COOKIE}={token}` followed by the attributes `HttpOnly`, `Secure`,
-    // `SameSite=Lax`, `Path=/` and `Max-Age={SESSION_TTL_SECS}`, each after "; ".
+    // TODO: the value the doc comment describes, in `Set-Cookie` syntax.
     let _ = token;
     todo!("build the Set-Cookie value")
 }
 
-/// The `Set-Cookie` value that makes the browser delete the session cookie.
+/// The `Set-Cookie` value that makes the browser delete the session cookie: the same cookie
+/// and attributes with an empty value and a lifetime of zero.
 pub fn clear_session_cookie() -> String {
-    // TODO: the same cookie with an empty value and `Max-Age=0`.
+    // TODO: the value the doc comment describes.
     todo!("build the Set-Cookie value that deletes the cookie")
 }
 
@@ -46,8 +47,8 @@ pub fn clear_session_cookie() -> String {
 /// A `Cookie` header holds `name=value` pairs separated by `; `, and a request may have several
 /// such headers.
 pub fn session_token(headers: &HeaderMap) -> Option<&str> {
-    // TODO: for each value of `headers.get_all(COOKIE)` (`to_str().ok()`), split on ';',
-    // trim, `split_once('=')`, and find the pair named `SESSION_COOKIE` with a non-empty value.
+    // TODO: the value of the `SESSION_COOKIE` pair in any of the request's `Cookie` headers;
+    // `None` when there is none or its value is empty.
     let _ = (headers, COOKIE);
     todo!("find the session cookie")
 }
@@ -89,7 +90,7 @@ fn internal<E: std::fmt::Debug>(_: E) -> Response {
 /// `POST /login`, `GET /me`, `POST /logout`.
 pub fn app(state: AppState) -> Router {
     // TODO: route `POST /login`, `GET /me` and `POST /logout` to the handlers below.
-    let _ = (state, post(login), get(me), post(logout));
+    let _ = (state, login, me, logout);
     todo!("wire the routes")
 }
 
@@ -100,29 +101,27 @@ async fn login(
     headers: HeaderMap,
     Json(body): Json<Credentials>,
 ) -> Result<Response, Response> {
-    // TODO:
-    // 1. `state.users.authenticate` inside `tokio::task::spawn_blocking` (clone the Arc first);
-    //    `None` -> `error(StatusCode::UNAUTHORIZED, "invalid email or password")`.
-    // 2. If the request already carries a session token, delete that session (fixation).
-    // 3. `state.sessions.create(user_id, state.clock.now())`; database errors -> `internal`.
-    // 4. Answer `(StatusCode::NO_CONTENT, [(SET_COOKIE, session_cookie(&token))])`.
+    // TODO: wrong credentials are a 401 `error` "invalid email or password" (checked without
+    // blocking the runtime: argon2 is slow). Right ones start a fresh session at the clock's
+    // time, ending any session the request came with, and answer 204 with the new session's
+    // cookie. A database failure is `internal`.
     let _ = (state, headers, body, SET_COOKIE, error, internal::<()>);
     todo!("check the credentials and start a session")
 }
 
 /// `GET /me`: the logged-in user, or 401.
 async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Response> {
-    // TODO: `session_token`, then `state.sessions.lookup(token, state.clock.now())`, then
-    // `state.users.email_of(user_id)`. Any missing step: `error(StatusCode::UNAUTHORIZED,
-    // "not logged in")`. Found: `Json(json!({ "user_id": user_id, "email": email }))`.
+    // TODO: with a live session, 200 and `{"user_id": .., "email": ..}` of its user. No
+    // cookie, an unknown or expired session, or a user that no longer exists: 401 "not logged
+    // in".
     let _ = (state, headers);
     todo!("find the user of the session")
 }
 
 /// `POST /logout`: ends the session on the server and tells the browser to drop the cookie.
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Response> {
-    // TODO: delete the session of the request's token (if any) on the server, then answer 204
-    // with `Set-Cookie: clear_session_cookie()`.
+    // TODO: the request's session (if any) no longer works afterwards, on the server; the
+    // answer is 204 and tells the browser to drop the cookie.
     let _ = (state, headers);
     todo!("end the session")
 }

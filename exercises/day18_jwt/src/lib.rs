@@ -14,7 +14,6 @@ use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
@@ -31,8 +30,8 @@ pub struct AppState {
 
 /// The token from an `Authorization: Bearer <token>` header. The scheme is case-insensitive.
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    // TODO: `headers.get(AUTHORIZATION)`, `to_str().ok()`, `split_once(' ')`; the scheme must
-    // equal "bearer" ignoring ASCII case (`eq_ignore_ascii_case`) and the token be non-empty.
+    // TODO: the token of an `Authorization` header whose scheme is `Bearer` in any case;
+    // `None` for no header, another scheme or an empty token.
     let _ = (headers, AUTHORIZATION);
     todo!("read the bearer token")
 }
@@ -46,9 +45,9 @@ impl FromRequestParts<AppState> for Authenticated {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        // TODO: no bearer token in `parts.headers` -> `unauthorized("Bearer", ...)`. Otherwise
-        // `state.tokens.verify(token)`: the claims, or
-        // `unauthorized(r#"Bearer error="invalid_token""#, &error.to_string())`.
+        // TODO: the verified claims of the request's bearer token. Without one, a 401 whose
+        // challenge is plain `Bearer`; with one that does not verify, a 401 whose challenge
+        // adds `error="invalid_token"` and whose message is the `TokenError`'s.
         let _ = (parts, state, unauthorized);
         todo!("turn the bearer token into verified claims")
     }
@@ -65,22 +64,22 @@ fn unauthorized(challenge: &'static str, message: &str) -> Response {
 
 /// `GET /me` (any valid token) and `GET /admin` (role "admin").
 pub fn app(state: AppState) -> Router {
-    // TODO: route `GET /me` and `GET /admin`, then `.with_state(state)`.
-    let _ = (state, get(me), get(admin));
+    // TODO: route `GET /me` and `GET /admin` to the handlers below.
+    let _ = (state, me, admin);
     todo!("wire the routes")
 }
 
 /// `GET /me`: who the token says you are.
 async fn me(Authenticated(claims): Authenticated) -> Json<serde_json::Value> {
-    // TODO: `Json(json!({ "sub": ..., "role": ... }))` from the claims.
+    // TODO: `{"sub": .., "role": ..}` of the token.
     let _ = claims;
     todo!("answer the claims")
 }
 
 /// `GET /admin`: 403 for a valid token without the admin role.
 async fn admin(Authenticated(claims): Authenticated) -> Result<Json<serde_json::Value>, Response> {
-    // TODO: a role other than "admin" -> `(StatusCode::FORBIDDEN, Json(json!({"error": ..})))`
-    // as a `Response`; otherwise any JSON welcome message.
+    // TODO: 403 with a JSON `{"error": ..}` for any role but "admin"; admins get any JSON
+    // welcome.
     let _ = (claims, StatusCode::FORBIDDEN);
     todo!("only admins get in")
 }

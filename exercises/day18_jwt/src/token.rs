@@ -64,18 +64,16 @@ impl TokenService {
     /// A service signing with `secret` (at least `MIN_SECRET_BYTES` bytes) and reading the time
     /// from `clock`.
     pub fn new(secret: &[u8], clock: Arc<dyn Clock>) -> Result<Self, TokenError> {
-        // TODO: refuse a secret shorter than `MIN_SECRET_BYTES` with `WeakSecret`; otherwise
-        // keep `EncodingKey::from_secret(secret)`, `DecodingKey::from_secret(secret)` and the
-        // clock.
+        // TODO: `WeakSecret` for a short secret; otherwise a service that signs and verifies
+        // with it.
         let _ = (secret, clock);
         todo!("check the secret and build the keys")
     }
 
     /// A signed token for `sub` with `role`, valid for `TOKEN_TTL_SECS` from now.
     pub fn issue(&self, sub: &str, role: &str) -> Result<String, TokenError> {
-        // TODO: `Claims` with `ISSUER`, `AUDIENCE`, `iat = self.clock.now()` and
-        // `exp = iat + TOKEN_TTL_SECS`, then `jsonwebtoken::encode(&Header::new(Algorithm::HS256),
-        // &claims, &self.encoding)` (an error there can only be `Malformed`).
+        // TODO: an HS256 token whose claims name `ISSUER` and `AUDIENCE`, were issued at the
+        // clock's `now` and expire `TOKEN_TTL_SECS` later.
         let _ = (sub, role, &self.encoding);
         todo!("sign the claims")
     }
@@ -83,16 +81,10 @@ impl TokenService {
     /// The claims of a valid token: signed by us with HS256, for our audience, from our issuer,
     /// not expired at the clock's `now`.
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        // TODO:
-        // 1. `let mut validation = Validation::new(Algorithm::HS256)` (this pins the algorithm),
-        //    `set_issuer(&[ISSUER])`, `set_audience(&[AUDIENCE])`,
-        //    `set_required_spec_claims(&["exp", "iss", "aud", "sub"])`, and
-        //    `validate_exp = false`: the library would read the system clock, not ours.
-        // 2. `jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)`; map
-        //    `e.kind()` (`jsonwebtoken::errors::ErrorKind`): `InvalidSignature` ->
-        //    `BadSignature`, `InvalidAlgorithm` -> `WrongAlgorithm`, `InvalidIssuer`,
-        //    `InvalidAudience`, and anything else -> `Malformed`.
-        // 3. `Expired` when `self.clock.now() >= claims.exp`.
+        // TODO: the claims, or the `TokenError` that says why not: a signature that does not
+        // match, any algorithm but HS256 (`none` included), another issuer or audience, or an
+        // `exp` the injected clock has reached. A token that cannot be read, or lacks `exp`,
+        // `iss`, `aud` or `sub`, is `Malformed`.
         let _ = (token, &self.decoding, &self.clock);
         todo!("verify the token")
     }

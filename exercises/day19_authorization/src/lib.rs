@@ -12,7 +12,6 @@ use axum::http::StatusCode;
 use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
@@ -29,9 +28,8 @@ pub struct AppState {
 
 impl IntoResponse for Denied {
     fn into_response(self) -> Response {
-        // TODO: `Unauthenticated` -> 401 with a `WWW-Authenticate: Bearer` header,
-        // `Forbidden` -> 403, `NotFound` -> 404, each with a `{"error": "..."}` JSON body, e.g.
-        // `(StatusCode::UNAUTHORIZED, [(WWW_AUTHENTICATE, "Bearer")], Json(json!({..}))).into_response()`.
+        // TODO: `Unauthenticated` is 401 with a `WWW-Authenticate: Bearer` challenge,
+        // `Forbidden` 403 and `NotFound` 404; each has a `{"error": "..."}` JSON body.
         let _ = (WWW_AUTHENTICATE, json!({}));
         todo!("turn the refusal into a response")
     }
@@ -47,9 +45,8 @@ impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = Denied;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Denied> {
-        // TODO: no `Authorization` header -> `Ok(MaybeUser(None))`. Otherwise it must be
-        // `Bearer <token>` (scheme in any case) with a token `state.users.by_token` knows;
-        // anything else -> `Err(Denied::Unauthenticated)`.
+        // TODO: anonymous (`None`) without an `Authorization` header; the directory's user for a
+        // `Bearer` token it knows (scheme in any case); `Unauthenticated` for anything else.
         let _ = (parts, state, AUTHORIZATION);
         todo!("find the user behind the token")
     }
@@ -57,17 +54,15 @@ impl FromRequestParts<AppState> for MaybeUser {
 
 /// `GET/POST /posts`, `GET/PUT/DELETE /posts/{id}`.
 pub fn app(state: AppState) -> Router {
-    // TODO: `/posts` gets `get(list_posts).post(create_post)`; `/posts/{id}` gets
-    // `get(get_post).put(update_post).delete(delete_post)`; then `.with_state(state)`.
-    let _ = (state, get(list_posts).post(create_post));
-    let _ = get(get_post).put(update_post).delete(delete_post);
+    // TODO: route the two paths and five methods to the handlers below.
+    let _ = (state, list_posts, create_post, get_post, update_post, delete_post);
     todo!("wire the routes")
 }
 
 /// `GET /posts`: the posts the caller may see. Filtering a list is authorization too: a list
 /// that showed other people's drafts would undo every 404 below.
 async fn list_posts(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Json<Vec<Post>> {
-    // TODO: `state.posts.all()`, keeping only the posts `can_see` allows.
+    // TODO: every post the caller may see, and no other.
     let _ = (state, user);
     todo!("list what the caller may see")
 }
@@ -78,7 +73,7 @@ async fn get_post(
     MaybeUser(user): MaybeUser,
     Path(id): Path<u64>,
 ) -> Result<Json<Post>, Denied> {
-    // TODO: load the post, `authorize(user.as_ref(), Action::Read, post.as_ref())?`, answer it.
+    // TODO: the post, if `authorize` allows reading it; its refusal otherwise.
     let _ = (state, user, id, Action::Read);
     todo!("read one post")
 }
@@ -89,8 +84,8 @@ async fn create_post(
     MaybeUser(user): MaybeUser,
     Json(input): Json<PostInput>,
 ) -> Result<(StatusCode, Json<Post>), Denied> {
-    // TODO: authorize `Action::Create`, then `state.posts.create(user.id, input)` and 201. The
-    // owner is the authenticated user, never something from the body.
+    // TODO: if `authorize` allows creating, 201 with the stored post. Its owner is the
+    // authenticated caller, never something from the body.
     let _ = (state, user, input, authorize);
     todo!("create a post")
 }
@@ -102,8 +97,8 @@ async fn update_post(
     Path(id): Path<u64>,
     Json(input): Json<PostInput>,
 ) -> Result<Json<Post>, Denied> {
-    // TODO: load the post, authorize `Action::Update` (the decision needs its owner), then
-    // `state.posts.update(id, input)`.
+    // TODO: the replaced post, if `authorize` allows updating the stored one; its refusal
+    // otherwise.
     let _ = (state, user, id, input);
     todo!("update a post")
 }
@@ -114,7 +109,8 @@ async fn delete_post(
     MaybeUser(user): MaybeUser,
     Path(id): Path<u64>,
 ) -> Result<StatusCode, Denied> {
-    // TODO: load, authorize `Action::Delete`, `state.posts.delete(id)`, 204 No Content.
+    // TODO: 204 once the post is gone, if `authorize` allows deleting it; its refusal
+    // otherwise.
     let _ = (state, user, id);
     todo!("delete a post")
 }

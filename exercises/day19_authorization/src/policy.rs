@@ -26,8 +26,7 @@ pub enum Denied {
 /// Whether `user` (`None`: anonymous) may know that `post` exists: published posts are public,
 /// drafts are seen by their owner and by admins.
 pub fn can_see(user: Option<&User>, post: &Post) -> bool {
-    // TODO: published, or the user owns it (`user.id == post.author_id`), or is an admin.
-    // `Option::is_some_and` reads well here.
+    // TODO: the rule in the doc comment.
     let _ = (user, post, Role::Admin);
     todo!("who may know this post exists?")
 }
@@ -43,8 +42,7 @@ pub fn can_see(user: Option<&User>, post: &Post) -> bool {
 ///    would confirm that the draft exists.
 /// 5. Updating is for the owner only; deleting for the owner or an admin: `Forbidden` otherwise.
 pub fn authorize(user: Option<&User>, action: Action, post: Option<&Post>) -> Result<(), Denied> {
-    // TODO: follow the five steps above, in that order. `user.ok_or(Denied::Unauthenticated)?`
-    // and `post.filter(|p| can_see(Some(user), p)).ok_or(Denied::NotFound)?` do a lot of it.
+    // TODO: the five rules above; when several apply, the first one in that order decides.
     let _ = (user, action, post);
     todo!("decide: Ok, Unauthenticated, Forbidden or NotFound")
 }

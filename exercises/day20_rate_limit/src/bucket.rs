@@ -42,8 +42,8 @@ impl TokenBucket {
     /// Adds the tokens earned since the last update, never above capacity. Nothing runs in the
     /// background: the bucket catches up lazily whenever it is looked at.
     fn refill(&mut self, now: Duration) {
-        // TODO: elapsed = `now.saturating_sub(self.updated)` in seconds (`as_secs_f64`); add
-        // `elapsed * refill_per_sec` tokens, capped at `capacity` (`f64::min`); `updated = now`.
+        // TODO: afterwards the bucket holds what it held plus what it earned since `updated`,
+        // never more than `capacity`, and is up to date as of `now`.
         let _ = (
             now,
             self.capacity,
@@ -56,9 +56,8 @@ impl TokenBucket {
 
     /// Takes one token at time `now`, or says how long until one is available.
     pub fn try_take(&mut self, now: Duration) -> Decision {
-        // TODO: `refill(now)`. With at least one token: take it, `Allowed` with the whole tokens
-        // left (`floor() as u32`). Otherwise `Limited`: the missing part of a token divided by
-        // the rate is the wait, `Duration::from_secs_f64(..)`.
+        // TODO: with a whole token available at `now`, spend it and report the whole tokens
+        // left; otherwise spend nothing and report how long until a whole token is there.
         let _ = now;
         todo!("take a token or say how long to wait")
     }
@@ -66,7 +65,7 @@ impl TokenBucket {
     /// Whether the bucket is full at `now`: its client has been idle long enough that
     /// forgetting it changes nothing.
     pub fn is_full(&mut self, now: Duration) -> bool {
-        // TODO: `refill(now)`, then compare `tokens` with `capacity`.
+        // TODO: the answer the doc comment describes, as of `now`.
         let _ = (now, Self::refill);
         todo!("is the bucket full?")
     }
@@ -97,8 +96,8 @@ impl RateLimiter {
 
     /// Takes a token from `client`'s bucket (a new client starts with a full one).
     pub fn check(&self, client: &str) -> Decision {
-        // TODO: read the clock once; lock `buckets` for the whole operation; `entry(..)
-        // .or_insert_with(|| TokenBucket::new(..))` gives the client's bucket; `try_take(now)`.
+        // TODO: the decision of `client`'s bucket at the clock's now. Two requests of the same
+        // client, however they race, never spend the same token.
         let _ = (client, &self.clock, &self.buckets, self.refill_per_sec);
         todo!("spend a token from the client's bucket")
     }
@@ -106,8 +105,7 @@ impl RateLimiter {
     /// Forgets clients whose bucket is full again; returns how many were dropped. Without
     /// this, every address that ever sent one request would stay in memory forever.
     pub fn prune(&self) -> usize {
-        // TODO: `retain` only the buckets that are not full at the clock's now; return how many
-        // were removed.
+        // TODO: the contract above, as of the clock's now.
         todo!("forget idle clients")
     }
 

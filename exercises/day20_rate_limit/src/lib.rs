@@ -28,10 +28,8 @@ pub const API_KEY_HEADER: &str = "x-api-key";
 /// limiter keyed on it is bypassed by changing the header on every request (behind your own
 /// proxy, read the entry that proxy appended instead).
 pub fn client_key(request: &Request) -> String {
-    // TODO: the `API_KEY_HEADER` header as text -> `format!("key:{key}")`. Otherwise the
-    // extension `axum::extract::ConnectInfo<std::net::SocketAddr>`
-    // (`request.extensions().get::<..>()`) ->
-    // `format!("ip:{}", addr.ip())`, or "ip:unknown" without one.
+    // TODO: the key the doc comment describes; `ip:unknown` when the peer address is not
+    // known either.
     let _ = (request, API_KEY_HEADER);
     todo!("who is this client?")
 }
@@ -43,14 +41,10 @@ pub async fn rate_limit(
     request: Request,
     next: Next,
 ) -> Response {
-    // TODO: `limiter.check(&client_key(&request))`.
-    // - `Allowed { remaining }`: `next.run(request).await`, then add the headers
-    //   `x-ratelimit-limit` (`limiter.capacity()`) and `x-ratelimit-remaining`
-    //   (`HeaderValue::from(n)`) to the response.
-    // - `Limited { retry_after }`: 429 with a JSON body and `retry-after` in whole seconds,
-    //   rounded UP (`as_secs_f64().ceil()`), at least 1; `x-ratelimit-remaining: 0` too.
-    //   `(StatusCode::TOO_MANY_REQUESTS, axum::Json(..)).into_response()` (trait
-    //   `axum::response::IntoResponse`), then `headers_mut().insert(..)`.
+    // TODO: spend one token of this client's bucket. Allowed: the handler's response, with
+    // `x-ratelimit-limit` (the capacity) and `x-ratelimit-remaining` added. Limited: the
+    // handler never runs; the answer is 429 with a JSON body, `x-ratelimit-remaining: 0` and
+    // `retry-after` in whole seconds, never less than the real wait and never 0.
     let _ = (
         limiter,
         request,
@@ -68,10 +62,8 @@ pub async fn rate_limit(
 /// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so the middleware can
 /// see client addresses.
 pub fn app(limiter: Arc<RateLimiter>) -> Router {
-    // TODO: a Router with `/hello` (`axum::routing::get(|| async { "hello\n" })`) and
-    // `.route_layer(axum::middleware::from_fn_with_state(limiter, rate_limit))`, merged
-    // (`Router::merge`) into a Router with `/health` (answering "ok\n") that the layer does
-    // not cover.
+    // TODO: `GET /hello` answers "hello\n" behind `rate_limit`; `GET /health` answers "ok\n"
+    // and never reaches the limiter.
     let _ = limiter;
     todo!("put the limiter in front of /hello")
 }

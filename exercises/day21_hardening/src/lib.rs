@@ -10,7 +10,6 @@ use std::sync::{Arc, Mutex};
 use axum::extract::{Path as UrlPath, State};
 use axum::http::StatusCode;
 use axum::response::{Html, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use tower_http::cors::CorsLayer;
@@ -44,8 +43,8 @@ pub const SECURITY_HEADERS: [(&str, &str); 5] = [
 /// Escapes text for use in HTML content or a quoted attribute: `&`, `<`, `>`, `"` and `'`
 /// become character references.
 pub fn escape_html(text: &str) -> String {
-    // TODO: build a new String char by char: `&` -> "&amp;", `<` -> "&lt;", `>` -> "&gt;",
-    // `"` -> "&quot;", `'` -> "&#39;", anything else as is.
+    // TODO: `&amp;`, `&lt;`, `&gt;`, `&quot;` and `&#39;` for the five characters; every other
+    // character unchanged.
     let _ = text;
     todo!("escape the five markup characters")
 }
@@ -55,10 +54,8 @@ pub fn escape_html(text: &str) -> String {
 /// Only plain names separated by `/` are accepted: no `..`, no absolute paths, no empty path,
 /// no backslashes (a path separator on Windows) and no NUL bytes.
 pub fn safe_join(root: &Path, requested: &str) -> Option<PathBuf> {
-    // TODO: refuse an empty path, '\\' and '\0'. Then walk `Path::new(requested).components()`
-    // (`std::path::Component`): push each `Normal(name)` onto a copy of `root`, skip `CurDir`,
-    // and return `None` for `ParentDir`, `RootDir` or `Prefix`. A result equal to `root`
-    // itself is refused too.
+    // TODO: `root` joined with the requested names, or `None` for anything the doc comment
+    // refuses. A request that names no file (only `.` parts, say) is refused too.
     let _ = (root, requested);
     todo!("join only plain names onto the root")
 }
@@ -85,8 +82,8 @@ pub struct Entry {
 
 /// The guestbook page: every entry's name and message, escaped.
 pub fn render_page(entries: &[Entry]) -> String {
-    // TODO: a small HTML page (`<!doctype html>`, a `<title>`, a `<ul>`) with one
-    // `<li><b>{name}</b>: {message}</li>` per entry, both passed through `escape_html`.
+    // TODO: a small HTML document that lists every entry's name and message, in order;
+    // nothing a visitor wrote may reach the page unescaped.
     let _ = entries;
     todo!("render the guestbook")
 }
@@ -111,41 +108,30 @@ impl AppState {
 /// CORS: pages from `ALLOWED_ORIGIN` may call GET and POST with a JSON body; other origins get
 /// no `Access-Control-Allow-Origin`, so browsers refuse to show them the answers.
 pub fn cors() -> CorsLayer {
-    // TODO: `CorsLayer::new()` with
-    // `.allow_origin(AllowOrigin::list([HeaderValue::from_static(ALLOWED_ORIGIN)]))` (a list
-    // echoes the request's origin only when it matches; `AllowOrigin` is in
-    // `tower_http::cors`), `.allow_methods([Method::GET, Method::POST])`,
-    // `.allow_headers([CONTENT_TYPE])` and a `.max_age(..)` for preflights (`HeaderValue`,
-    // `Method` and `header::CONTENT_TYPE` are in `axum::http`).
+    // TODO: the policy in the doc comment; browsers may cache a preflight's answer for a
+    // while.
     todo!("allow the app's origin, and no other")
 }
 
 /// `GET/POST /guestbook` and `GET /files/{*path}`, with every protection layered on.
 pub fn app(state: AppState) -> Router {
-    // TODO: route `/guestbook` (GET `show_guestbook`, POST `sign_guestbook`) and
-    // `/files/{*path}` (GET `serve_file`), `.with_state(state)`, then the layers, innermost
-    // first: `tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES)`, `cors()`, and
-    // for each of `SECURITY_HEADERS` a `tower_http::set_header::SetResponseHeaderLayer::
-    // if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))`.
-    // `Router::layer` returns a `Router`, so a `for` loop can reassign a `mut router`.
-    let _ = (
-        state,
-        get(show_guestbook).post(sign_guestbook),
-        get(serve_file),
-    );
+    // TODO: the three routes on the handlers below. A body over `MAX_BODY_BYTES` is 413, the
+    // `cors()` policy applies, and every response (a 413 or a 404 included) carries each of
+    // `SECURITY_HEADERS`.
+    let _ = (state, show_guestbook, sign_guestbook, serve_file);
     todo!("route and layer the protections")
 }
 
 /// `GET /guestbook`: the page.
 async fn show_guestbook(State(state): State<AppState>) -> Html<String> {
-    // TODO: `Html(render_page(..))` of the stored entries.
+    // TODO: the page of every stored entry.
     let _ = state;
     todo!("show the page")
 }
 
 /// `POST /guestbook`: stores the entry as written (escaping is the renderer's job); 201.
 async fn sign_guestbook(State(state): State<AppState>, Json(entry): Json<Entry>) -> StatusCode {
-    // TODO: push the entry, answer 201 Created.
+    // TODO: keep the entry, answer 201 Created.
     let _ = (state, entry);
     todo!("store the entry")
 }
@@ -155,10 +141,9 @@ async fn serve_file(
     State(state): State<AppState>,
     UrlPath(requested): UrlPath<String>,
 ) -> Response {
-    // TODO: `safe_join(&state.public_dir, &requested)`, refused -> 404. Then
-    // `tokio::fs::read(&path).await`: the bytes with a `CONTENT_TYPE` of
-    // `content_type_for(&path)`, or 404 on any error (`.into_response()`, trait
-    // `axum::response::IntoResponse`).
+    // TODO: the file's bytes with the `Content-Type` of `content_type_for`. A path `safe_join`
+    // refuses, a missing file and any read error are all the same 404. Read without blocking
+    // the runtime.
     let _ = (state, requested, StatusCode::NOT_FOUND);
     todo!("serve one file, safely")
 }

@@ -1,6 +1,6 @@
 //! What "done" means for day 1: a real server on a free port, real clients over TCP.
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
@@ -105,22 +105,48 @@ fn server_survives_a_client_that_hangs_up_without_a_request() {
     );
 }
 
+/// Reads for `window` and fails the test if the server answered or hung up in that time:
+/// it must still be waiting for the rest of the request.
+fn assert_still_waiting(stream: &mut TcpStream, window: Duration, sent: &str) {
+    stream.set_read_timeout(Some(window)).unwrap();
+    let mut byte = [0u8; 1];
+    match stream.read(&mut byte) {
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+        Ok(0) => panic!(
+            "the server hung up after only {sent:?}: the head ends with an empty line, keep reading until it arrives"
+        ),
+        Ok(_) => panic!(
+            "the server answered after only {sent:?}: a request can arrive in several TCP segments, \
+             so keep reading until the empty line that ends the head"
+        ),
+        Err(e) => panic!("reading from the server failed after {sent:?}: {e}"),
+    }
+}
+
 #[test]
 fn server_waits_for_a_request_that_arrives_in_pieces() {
     let addr = start_server();
     let mut stream = TcpStream::connect(addr).unwrap();
+    // Three pieces: part of the request line, then everything but the final empty line, then
+    // that line. After each of the first two the server has had time to read what was sent
+    // (half a second is thousands of reads) and must still be waiting for more.
+    let window = Duration::from_millis(500);
+    let (first, rest) = GET.split_at(10);
+    let (second, last) = rest.split_at(rest.len() - 2);
+    stream.write_all(first.as_bytes()).unwrap();
+    assert_still_waiting(&mut stream, window, first);
+    stream.write_all(second.as_bytes()).unwrap();
+    assert_still_waiting(&mut stream, window, &GET[..GET.len() - 2]);
+    stream.write_all(last.as_bytes()).unwrap();
+
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
-    let (first, second) = GET.split_at(10);
-    stream.write_all(first.as_bytes()).unwrap();
-    stream.flush().unwrap();
-    thread::yield_now();
-    stream.write_all(second.as_bytes()).unwrap();
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
-    assert!(
-        answer.ends_with(GREETING),
-        "a request can arrive in several TCP segments; read the whole head before answering, got: {answer:?}"
+    assert_eq!(
+        answer,
+        response(GREETING),
+        "once the empty line arrives, the server answers"
     );
 }

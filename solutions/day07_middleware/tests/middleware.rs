@@ -2,25 +2,37 @@
 //! duration, and a bug becomes a 500 that leaks nothing. A real server, real HTTP requests, and
 //! the log captured from `tracing`.
 
+use std::cell::RefCell;
 use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
 use day07_middleware::{Config, app};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
-use tracing::subscriber::DefaultGuard;
 
 /// How long the app lets a handler run in these tests.
 const TIMEOUT: Duration = Duration::from_millis(100);
 
-/// Everything `tracing` writes, as bytes.
+/// Everything `tracing` writes on one test's thread, as bytes.
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
 
-impl io::Write for Capture {
+thread_local! {
+    /// Where the events of this thread go; `None` throws them away.
+    static CURRENT_CAPTURE: RefCell<Option<Capture>> = const { RefCell::new(None) };
+}
+
+/// The writer the global subscriber gets for each event: this thread's capture, if any.
+struct ThreadWriter;
+
+impl io::Write for ThreadWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
+        CURRENT_CAPTURE.with(|current| {
+            if let Some(capture) = current.borrow().as_ref() {
+                capture.0.lock().unwrap().extend_from_slice(buf);
+            }
+        });
         Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -28,17 +40,36 @@ impl io::Write for Capture {
     }
 }
 
+/// Stops capturing this thread's events when dropped.
+struct CaptureGuard;
+
+impl Drop for CaptureGuard {
+    fn drop(&mut self) {
+        CURRENT_CAPTURE.with(|current| current.borrow_mut().take());
+    }
+}
+
 impl Capture {
     /// Sends this thread's INFO-and-above events here, as JSON lines, until the guard drops.
     /// `#[tokio::test]` runs the server on the test's thread, so its events land here too.
-    fn install(&self) -> DefaultGuard {
-        let capture = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .json()
-            .with_max_level(tracing::Level::INFO)
-            .with_writer(move || capture.clone())
-            .finish();
-        tracing::subscriber::set_default(subscriber)
+    ///
+    /// One global subscriber serves every test and routes each event by thread. (A subscriber
+    /// per test, with `tracing::subscriber::set_default`, loses events: `tracing` caches per
+    /// call site whether anyone listens, and a call site first reached on another test's
+    /// thread can be cached as "nobody".)
+    fn install(&self) -> CaptureGuard {
+        static GLOBAL: Once = Once::new();
+        GLOBAL.call_once(|| {
+            let subscriber = tracing_subscriber::fmt()
+                .json()
+                .with_max_level(tracing::Level::INFO)
+                .with_writer(|| ThreadWriter)
+                .finish();
+            tracing::subscriber::set_global_default(subscriber)
+                .expect("no other test sets a global subscriber");
+        });
+        CURRENT_CAPTURE.with(|current| *current.borrow_mut() = Some(self.clone()));
+        CaptureGuard
     }
 
     /// Every captured event, parsed.
@@ -58,6 +89,19 @@ impl Capture {
             .map(|event| event["fields"].clone())
             .filter(|fields| fields["message"] == "request finished" && fields["path"] == path)
             .collect()
+    }
+
+    /// The `request finished` events for `path`, once there is at least one or after 2 s.
+    /// A log line written just after the response was sent still counts.
+    async fn finished_soon(&self, path: &str) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let lines = self.finished(path);
+            if !lines.is_empty() || Instant::now() >= deadline {
+                return lines;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 }
 
@@ -223,7 +267,7 @@ async fn logs_one_structured_line_per_request() {
     let response = server.get("/hello?token=sesame", Some("log-me-1")).await;
     assert_eq!(response.status(), StatusCode::OK);
 
-    let lines = capture.finished("/hello");
+    let lines = capture.finished_soon("/hello").await;
     assert_eq!(
         lines.len(),
         1,
@@ -260,7 +304,7 @@ async fn logs_failed_requests_with_their_status() {
     server.get("/missing", None).await;
 
     for (path, status) in [("/panic", 500), ("/slow", 503), ("/missing", 404)] {
-        let lines = capture.finished(path);
+        let lines = capture.finished_soon(path).await;
         assert_eq!(
             lines.len(),
             1,

@@ -25,6 +25,19 @@ fn accepts_a_well_formed_course() {
     assert_eq!(course.exercises.len(), 2);
     assert_eq!(course.exercises[1].name, "day02_b");
     assert_eq!(course.exercises[0].timeout, DEFAULT_TIMEOUT);
+    assert_eq!(course.exercises[0].serve, None);
+}
+
+#[test]
+fn a_served_day_fills_its_port_into_the_examples() {
+    let text = format!(
+        "{HEAD}{}serve = {{ port = 3001, try = [\"curl -i http://127.0.0.1:{{port}}/x\"] }}\n",
+        entry("day01_a", 1)
+    );
+    let course = parse(&text).expect("valid course");
+    let serve = course.exercises[0].serve.clone().expect("served");
+    assert_eq!(serve.port, 3001);
+    assert_eq!(serve.examples_on(4000), ["curl -i http://127.0.0.1:4000/x"]);
 }
 
 #[test]
@@ -83,6 +96,32 @@ fn reports_problems_with_file_line_and_column() {
             "info.toml:3:12: ",
         ),
         (HEAD.to_string(), "info.toml: there are no `[[exercises]]`"),
+        (
+            format!("{HEAD}{}serve = {{ port = 80 }}\n", entry("a", 1)),
+            "info.toml:8:18: exercise `a` has `serve.port = 80`; use 1024 to 65535",
+        ),
+        (
+            format!(
+                "{HEAD}{}serve = {{ port = 3001, try = [\"curl http://127.0.0.1:3001/\"] }}\n",
+                entry("a", 1)
+            ),
+            "info.toml:8:31: exercise `a` has a `serve.try` example without `{port}`",
+        ),
+        (
+            format!(
+                "{HEAD}{}serve = {{ port = 3001 }}\n{}serve = {{ port = 3001 }}\n",
+                entry("a", 1),
+                entry("b", 2)
+            ),
+            "info.toml:14:18: port 3001 is the `serve.port` of `a` and `b`",
+        ),
+        (
+            format!(
+                "{HEAD}{}serve = {{ port = 3001, tries = [] }}\n",
+                entry("a", 1)
+            ),
+            "info.toml:8:",
+        ),
         (
             format!("{HEAD}[[exercises]]\nname = \"a\"\nday = 1\ntitle = \"x\"\nhints = \"h\"\n"),
             "info.toml:7:9: invalid type: string \"h\", expected a sequence",

@@ -1,4 +1,8 @@
-//! The open course and the learner's progress, which most commands share.
+//! The open course and the learner's progress, which most commands share, and the learner's
+//! actions on them (`actions`), which the commands and watch mode both call.
+
+pub mod actions;
+pub mod messages;
 
 use std::path::Path;
 
