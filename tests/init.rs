@@ -53,12 +53,18 @@ fn warm_builds_every_day_of_a_course_and_marks_it_warm() {
     let course = common::Course::fixture("mini");
     course.run(&["warm"]).expect_code(0);
     assert!(course.file("target/.backlings-warm").is_file());
-    assert!(course.file("target/debug/.fingerprint").read_dir().unwrap().any(|e| {
-        e.unwrap()
-            .file_name()
-            .to_string_lossy()
-            .starts_with("day05_flood-")
-    }));
+    assert!(
+        course
+            .file("target/debug/.fingerprint")
+            .read_dir()
+            .unwrap()
+            .any(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("day05_flood-")
+            })
+    );
 }
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
