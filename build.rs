@@ -2,11 +2,12 @@
 //! solution, and the `support` crate the days' tests use) into the binary, so `backlings init`
 //! and `backlings grade` need nothing else.
 
+use std::error::Error;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-fn main() {
-    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets this"));
+fn main() -> Result<(), Box<dyn Error>> {
+    let root = PathBuf::from(env("CARGO_MANIFEST_DIR")?);
     let mut files = Vec::new();
     for name in ["info.toml", "Cargo.toml", "Cargo.lock"] {
         println!("cargo::rerun-if-changed={name}");
@@ -27,12 +28,17 @@ fn main() {
             code,
             "    ({relative:?}, include_bytes!({:?})),",
             absolute.display().to_string()
-        )
-        .expect("writing to a String");
+        )?;
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets this"));
-    std::fs::write(out.join("embedded_course.rs"), code).expect("OUT_DIR is writable");
+    let out = PathBuf::from(env("OUT_DIR")?).join("embedded_course.rs");
+    std::fs::write(&out, code).map_err(|e| format!("cannot write `{}`: {e}", out.display()))?;
+    Ok(())
+}
+
+/// A variable cargo sets for every build script.
+fn env(name: &str) -> Result<std::ffi::OsString, String> {
+    std::env::var_os(name).ok_or_else(|| format!("`{name}` is not set: run this through cargo"))
 }
 
 /// Every file under `dir`, skipping build output and hidden files (editor swap files, .git).

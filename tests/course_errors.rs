@@ -1,4 +1,9 @@
 //! A malformed course: every problem gets file:line:col, exit 2, and no panic.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 

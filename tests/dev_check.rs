@@ -1,5 +1,10 @@
 //! `backlings dev check`, `dev new` and `dev add` on small courses in temp directories: a good
 //! course from `dev new`, then one broken copy per rule, each naming the file to fix.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 

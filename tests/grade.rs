@@ -1,4 +1,9 @@
 //! `backlings grade`: scores per day, tamper-proofing, every report format, exit codes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 

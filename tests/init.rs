@@ -1,5 +1,10 @@
 //! `backlings init` writes the embedded course; the shipped day 1 fails as shipped and passes
 //! with its solution; `reset` restores starter files after backing up the learner's.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 

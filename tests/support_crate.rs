@@ -1,5 +1,10 @@
 //! The course's test support crate (`support/`): `init` writes it, and `grade` always builds the
 //! days' tests with the course's copy, listing a submission's changes to it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 

@@ -1,4 +1,9 @@
 //! Watch mode driven through a real terminal (tmux): saves, keys, cancellation, clean exit.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 

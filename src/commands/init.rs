@@ -8,12 +8,10 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::CiProvider;
-use crate::course::Course;
+use crate::course::{Course, GITIGNORE};
 use crate::embedded;
 use crate::ui::palette;
 use crate::warmup;
-
-const GITIGNORE: &str = "/target\n/.backlings-state.toml*\n/.backlings/\n";
 
 const VSCODE_SETTINGS: &str = r#"{
   "rust-analyzer.cargo.targetDir": true,

@@ -5,8 +5,8 @@ use std::fmt;
 use std::ops::Range;
 use std::time::Duration;
 
+use super::model::{Course, DEFAULT_TIMEOUT, Exercise, FORMAT_VERSION, Serve};
 use super::raw::{RawCourse, RawExercise, RawServe};
-use super::{Course, DEFAULT_TIMEOUT, Exercise, FORMAT_VERSION, Serve};
 
 /// Longest per-test timeout a course may ask for.
 const MAX_TIMEOUT_SECS: u64 = 600;

@@ -9,11 +9,12 @@ use std::sync::Arc;
 use anyhow::Result;
 use indicatif::ProgressBar;
 
-use super::check::{Subject, backticked, plural};
 use super::listing::Day;
+use super::subject::Subject;
 use super::{Problem, tools};
 use crate::runner::cargo::{self, Build, BuildOptions};
 use crate::runner::{self, Diagnostic, RunOptions, TestResult, Verdict};
+use crate::ui::text::{backticked, plural};
 
 /// How many passing test names to show before "and N more".
 const NAMES_SHOWN: usize = 5;

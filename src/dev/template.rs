@@ -7,8 +7,6 @@ const FALLBACK_PROFILE: &str = "\
 debug = \"line-tables-only\"
 ";
 
-pub const GITIGNORE: &str = "/target\n/.backlings-state.toml*\n/.backlings/\n";
-
 /// The workspace manifest of a new course: exercises and solutions are both members, so
 /// `dev check` builds the solutions with the exercises' lock file and target directory.
 pub fn workspace_manifest(profile: &str) -> String {

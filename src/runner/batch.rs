@@ -196,18 +196,7 @@ fn section(stdout: &str, name: &str, failed: &[String]) -> String {
     let end = next_header
         .or_else(|| body.rfind("\nfailures:\n"))
         .unwrap_or(body.len());
-    without_backtrace_note(&body[..end])
-}
-
-/// Captured output without libtest's `note: run with RUST_BACKTRACE=1` line: the runner sets
-/// the variable itself, and with tests in parallel the note goes to whichever test panicked
-/// first, so keeping it would make the same failure read differently from run to run.
-pub(super) fn without_backtrace_note(text: &str) -> String {
-    let kept: Vec<&str> = text
-        .lines()
-        .filter(|line| !line.starts_with("note: run with `RUST_BACKTRACE=1`"))
-        .collect();
-    kept.join("\n").trim_matches('\n').to_string()
+    libtest::without_backtrace_note(&body[..end])
 }
 
 #[cfg(test)]

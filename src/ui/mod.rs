@@ -3,6 +3,7 @@
 pub mod list;
 pub mod marks;
 pub mod palette;
+pub mod text;
 pub mod verdict;
 
 /// `println!` that hands back the write error instead of panicking: with stdout closed early

@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Subject;
 use super::info::is_placeholder;
 use crate::course::INFO_FILE;
 use crate::dev::Problem;
 use crate::dev::listing::Day;
+use crate::dev::subject::Subject;
 
 pub fn listed_days_exist(subject: &Subject, problems: &mut Vec<Problem>) {
     for day in &subject.days {
