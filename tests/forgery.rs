@@ -1,5 +1,10 @@
 //! A black-box test cannot be forged from `src/`: the learner's service runs in a process of
 //! its own, whose output the test reads as the service's, never as libtest's.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 
