@@ -149,6 +149,15 @@ pub fn curl_command(method: &str, url: &str, headers: &[(String, String)], body:
     if url.contains(['[', ']', '{', '}']) {
         words.push("-g".to_string());
     }
+    // curl squashes `/../` and `/./` before sending, unless told not to.
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    if path.contains("/../")
+        || path.contains("/./")
+        || path.ends_with("/..")
+        || path.ends_with("/.")
+    {
+        words.push("--path-as-is".to_string());
+    }
     words.push(quote(url));
     for (name, value) in headers {
         words.push("-H".to_string());
@@ -263,6 +272,20 @@ mod tests {
                 vec![],
                 b"",
                 "curl -i -g 'http://h/q?a[0]=1'",
+            ),
+            (
+                "GET",
+                "http://h/files/../secret.txt",
+                vec![],
+                b"",
+                "curl -i --path-as-is http://h/files/../secret.txt",
+            ),
+            (
+                "GET",
+                "http://h/files/x?up=/../",
+                vec![],
+                b"",
+                "curl -i 'http://h/files/x?up=/../'",
             ),
         ];
         for (method, url, headers, body, expected) in cases {
