@@ -43,20 +43,16 @@ fn env(name: &str) -> Result<std::ffi::OsString, String> {
 
 /// Every file under `dir`, skipping build output and hidden files (editor swap files, .git).
 fn collect(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') || name == "target" || name.ends_with('~') {
-            continue;
-        }
-        let relative = dir.join(&*name);
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => collect(root, &relative, files),
-            Ok(t) if t.is_file() => files.push(relative),
-            _ => {}
+    let walk = walkdir::WalkDir::new(root.join(dir))
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !skipped(&e.file_name().to_string_lossy()));
+    for entry in walk.flatten().filter(|e| e.file_type().is_file()) {
+        if let Ok(relative) = entry.path().strip_prefix(root) {
+            files.push(relative.to_path_buf());
         }
     }
+}
+
+fn skipped(name: &str) -> bool {
+    name.starts_with('.') || name == "target" || name.ends_with('~')
 }

@@ -17,6 +17,7 @@ mod serve;
 mod signals;
 mod starter;
 mod suggest;
+mod tree;
 mod ui;
 mod warmup;
 mod watch;

@@ -104,20 +104,13 @@ fn is_course_file(path: &str) -> bool {
 /// Reads every regular file under `root/relative` into `files`, skipping build output.
 fn read_tree(root: &Path, relative: &str, files: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
     let dir = root.join(relative);
-    let entries =
-        std::fs::read_dir(&dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
-    for entry in entries {
-        let entry = entry.with_context(|| format!("cannot read `{}`", dir.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = format!("{relative}/{name}");
-        let kind = entry.file_type()?;
-        if kind.is_dir() && name != "target" && !name.starts_with('.') {
-            read_tree(root, &path, files)?;
-        } else if kind.is_file() {
-            let bytes = std::fs::read(entry.path())
-                .with_context(|| format!("cannot read `{}`", entry.path().display()))?;
-            files.insert(path, bytes);
-        }
+    if !dir.is_dir() {
+        bail!("cannot read `{}`: it is not a folder", dir.display());
+    }
+    for entry in crate::tree::entries(&dir).into_iter().filter(|e| e.is_file) {
+        let bytes = std::fs::read(&entry.absolute)
+            .with_context(|| format!("cannot read `{}`", entry.absolute.display()))?;
+        files.insert(format!("{relative}/{}", entry.path), bytes);
     }
     Ok(())
 }

@@ -84,39 +84,23 @@ pub fn prepare(
 /// Every regular file under a learner's `src/` (symlinks are not followed), when it has a
 /// `lib.rs` and stays within the size limit.
 fn learner_src(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Missing> {
+    if !dir.is_dir() {
+        return Err(Missing::NoSource);
+    }
     let mut files = Vec::new();
     let mut size = 0;
-    collect(dir, "", &mut files, &mut size).map_err(|_| Missing::NoSource)?;
-    if size > SRC_LIMIT {
-        return Err(Missing::TooLarge);
+    for entry in crate::tree::entries(dir).into_iter().filter(|e| e.is_file) {
+        size += std::fs::metadata(&entry.absolute).map_or(0, |m| m.len());
+        if size > SRC_LIMIT {
+            return Err(Missing::TooLarge);
+        }
+        let bytes = std::fs::read(&entry.absolute).map_err(|_| Missing::NoSource)?;
+        files.push((entry.path, bytes));
     }
     if !files.iter().any(|(path, _)| path == "lib.rs") {
         return Err(Missing::NoSource);
     }
     Ok(files)
-}
-
-fn collect(
-    dir: &Path,
-    prefix: &str,
-    files: &mut Vec<(String, Vec<u8>)>,
-    size: &mut u64,
-) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            collect(&entry.path(), &format!("{name}/"), files, size)?;
-        } else if kind.is_file() {
-            *size += entry.metadata()?.len();
-            if *size > SRC_LIMIT {
-                return Ok(());
-            }
-            files.push((name, std::fs::read(entry.path())?));
-        }
-    }
-    Ok(())
 }
 
 /// The protected files that the submission modified, deleted or added, compared with the
@@ -171,33 +155,15 @@ fn compare_dir(
         known.insert(relative.to_string());
         compare(submission, format!("{dir}/{relative}"), bytes, changed);
     }
-    let mut found = Vec::new();
-    names(&submission.join(dir), "", &mut found);
+    let found = crate::tree::entries(&submission.join(dir));
     changed.extend(
         found
             .into_iter()
+            .map(|entry| entry.path)
             .filter(|p| protected(p) && !known.contains(p))
             .map(|relative| Protected {
                 path: format!("{dir}/{relative}"),
                 change: Change::Added,
             }),
     );
-}
-
-fn names(dir: &Path, prefix: &str, found: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        if file_name.starts_with('.') || file_name == "target" {
-            continue;
-        }
-        let name = format!("{prefix}{file_name}");
-        match entry.file_type() {
-            Ok(kind) if kind.is_dir() => names(&entry.path(), &format!("{name}/"), found),
-            Ok(_) => found.push(name),
-            Err(_) => {}
-        }
-    }
 }
