@@ -280,9 +280,9 @@ fn parse_at_eof(bytes: &[u8], head_request: bool) -> Option<Response> {
     }
 }
 
-type Head = (u16, String, Vec<(String, String)>);
+pub(crate) type Head = (u16, String, Vec<(String, String)>);
 
-fn parse_head(head: &[u8]) -> Result<Head, String> {
+pub(crate) fn parse_head(head: &[u8]) -> Result<Head, String> {
     let text =
         std::str::from_utf8(head).map_err(|_| "the response head is not UTF-8".to_string())?;
     let mut lines = text.split("\r\n");

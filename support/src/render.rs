@@ -102,6 +102,26 @@ pub(crate) fn http_exchange(
     text
 }
 
+/// A response still arriving: the command, the head, the body so far (its end, if long).
+pub(crate) fn streaming_exchange(command: &str, head: &str, so_far: &[u8], ended: bool) -> String {
+    let mut text = format!("$ {command}\n{head}\n");
+    let skipped = so_far.len().saturating_sub(BODY_CAP);
+    if skipped > 0 {
+        text.push_str(&format!("... ({skipped} earlier bytes)\n"));
+    }
+    let tail = String::from_utf8_lossy(&so_far[skipped..]);
+    text.push_str(&tail);
+    if !tail.is_empty() && !tail.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(if ended {
+        "(the response ended)\n"
+    } else {
+        "(the response is still open)\n"
+    });
+    text
+}
+
 /// A body for a transcript: text as it is, capped; bytes that are not text escaped.
 fn body(bytes: &[u8]) -> String {
     if bytes.is_empty() {

@@ -11,6 +11,7 @@ use crate::conn::Conn;
 use crate::http::{self, Reply, Request};
 use crate::process::{self, OutputLog};
 use crate::render::{self, Transcript};
+use crate::stream::Streaming;
 
 /// How long a server may take from its start to accepting connections.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
@@ -195,6 +196,18 @@ impl Server {
                 Err(self.transcript.failure(&message, index))
             }
         }
+    }
+
+    /// Sends `request` and returns the response as soon as its head has arrived, to read its
+    /// body while it is still coming (server-sent events).
+    #[track_caller]
+    pub fn open(&self, request: Request) -> Streaming {
+        Streaming::open(
+            self.addr,
+            &self.url(""),
+            &request,
+            Arc::clone(&self.transcript),
+        )
     }
 
     /// A raw TCP connection to the server, whose bytes join the transcript.
