@@ -12,18 +12,23 @@ use colored::{ColoredString, Colorize};
 use crate::cli::ColorChoice;
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
+static STDERR_ENABLED: AtomicBool = AtomicBool::new(false);
 
-/// Decides colour for stdout (and stderr, which follows it).
+/// Decides colour for stdout and for stderr, each by whether it is a terminal.
 pub fn init(choice: ColorChoice) {
-    let env = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
-    let enabled = match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto if env("NO_COLOR") => false,
-        ColorChoice::Auto if env("CLICOLOR_FORCE") => true,
-        ColorChoice::Auto => std::io::stdout().is_terminal(),
+    let decide = |is_terminal: bool| {
+        let env = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+        match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if env("NO_COLOR") => false,
+            ColorChoice::Auto if env("CLICOLOR_FORCE") => true,
+            ColorChoice::Auto => is_terminal,
+        }
     };
+    let enabled = decide(std::io::stdout().is_terminal());
     ENABLED.store(enabled, Ordering::Relaxed);
+    STDERR_ENABLED.store(decide(std::io::stderr().is_terminal()), Ordering::Relaxed);
     colored::control::set_override(enabled);
 }
 
@@ -45,6 +50,14 @@ impl Palette {
     /// Stdout's palette, as [`init`] decided.
     pub fn stdout() -> Palette {
         Palette { colour: enabled() }
+    }
+
+    /// Stderr's palette, as [`init`] decided: errors piped to a file stay plain even when
+    /// stdout is a terminal.
+    pub fn stderr() -> Palette {
+        Palette {
+            colour: STDERR_ENABLED.load(Ordering::Relaxed),
+        }
     }
 
     pub fn good(self, text: &str) -> ColoredString {
