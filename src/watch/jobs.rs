@@ -7,7 +7,8 @@ use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::{Event, trace};
+use super::event::Event;
+use super::trace;
 use crate::course::{Course, Exercise};
 use crate::runner::{self, Cancel, Cancelled, RunOptions};
 use crate::warmup::{self, Warmed};

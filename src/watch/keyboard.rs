@@ -4,7 +4,7 @@ use std::sync::mpsc::Sender;
 
 use crossterm::event::{self, Event as TermEvent, KeyEventKind};
 
-use super::Event;
+use super::event::Event;
 
 pub fn start(tx: Sender<Event>) {
     std::thread::spawn(move || {

@@ -7,10 +7,11 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::debounce::Debounce;
+use super::event::Event;
 use super::files::{self, FileWatch};
 use super::jobs::Jobs;
 use super::keymap::View;
-use super::{Event, trace};
+use super::trace;
 use crate::app::{App, messages};
 use crate::runner::Verdict;
 
