@@ -89,11 +89,13 @@ impl StubResponse {
 
 type Answer = dyn Fn(&StubRequest) -> StubResponse + Send + Sync;
 
-/// A running stub; dropping it stops it.
+/// A running stub. Dropping it stops it: its port refuses connections from then on, as a
+/// backend that went down would.
 pub struct Stub {
     addr: SocketAddr,
     requests: Arc<Mutex<Vec<StubRequest>>>,
     stopped: Arc<AtomicBool>,
+    accepting: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Stub {
@@ -108,7 +110,7 @@ impl Stub {
         let stopped = Arc::new(AtomicBool::new(false));
         let answer: Arc<Answer> = Arc::new(answer);
         let (seen, stop) = (Arc::clone(&requests), Arc::clone(&stopped));
-        std::thread::spawn(move || {
+        let accepting = std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if stop.load(Ordering::SeqCst) {
                     break;
@@ -123,6 +125,7 @@ impl Stub {
             addr,
             requests,
             stopped,
+            accepting: Some(accepting),
         }
     }
 
@@ -147,30 +150,26 @@ impl Stub {
 impl Drop for Stub {
     fn drop(&mut self) {
         self.stopped.store(true, Ordering::SeqCst);
-        // Wakes the accept loop so it sees the flag.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        // Wakes the accept loop so it sees the flag, then waits until it has closed the port.
+        let woken = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1)).is_ok();
+        if let (true, Some(accepting)) = (woken, self.accepting.take()) {
+            let _ = accepting.join();
+        }
     }
 }
 
-/// Answers the requests on one connection until the client closes it or the request says
-/// `Connection: close`.
+/// Answers one request, then closes the connection (`Connection: close`): no client keeps a
+/// connection to a stub that could outlive it.
 fn serve(stream: TcpStream, seen: &Mutex<Vec<StubRequest>>, answer: &Answer) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
     let Ok(mut writer) = stream.try_clone() else {
         return;
     };
-    let mut reader = BufReader::new(stream);
-    while let Some(request) = read_request(&mut reader) {
-        let close = request
-            .header("connection")
-            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+    if let Some(request) = read_request(&mut BufReader::new(stream)) {
         seen.lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(request.clone());
-        let response = answer(&request);
-        if writer.write_all(&encode(&response)).is_err() || close {
-            return;
-        }
+        let _ = writer.write_all(&encode(&answer(&request)));
     }
 }
 
@@ -211,7 +210,10 @@ fn encode(response: &StubResponse) -> Vec<u8> {
     for (name, value) in &response.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    head.push_str(&format!("Content-Length: {}\r\n\r\n", response.body.len()));
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        response.body.len()
+    ));
     let mut bytes = head.into_bytes();
     bytes.extend_from_slice(&response.body);
     bytes
@@ -284,6 +286,12 @@ mod tests {
         assert_eq!(
             (seen[2].method.as_str(), seen[2].body.as_slice()),
             ("POST", &b"hi"[..])
+        );
+        let addr = stub.addr();
+        drop(stub);
+        assert!(
+            std::net::TcpStream::connect(addr).is_err(),
+            "a dropped stub refuses connections"
         );
     }
 }
