@@ -93,31 +93,9 @@ pub fn order(course: &Course, from: usize) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn course(days: usize) -> Course {
-        let exercises = (1..=days)
-            .map(|day| crate::course::Exercise {
-                name: format!("day{day:02}"),
-                day: day as u32,
-                title: String::new(),
-                topics: vec![],
-                hints: vec![],
-                timeout: crate::course::DEFAULT_TIMEOUT,
-                starter_may_pass: None,
-                serve: None,
-            })
-            .collect();
-        Course {
-            root: "/".into(),
-            title: String::new(),
-            welcome: String::new(),
-            final_message: String::new(),
-            exercises,
-        }
-    }
-
     #[test]
     fn warms_the_learners_day_and_the_ones_after_it_first() {
-        let course = course(5);
+        let course = Course::with_days(&["day01", "day02", "day03", "day04", "day05"]);
         assert_eq!(
             order(&course, 0),
             ["day01", "day02", "day03", "day04", "day05"]

@@ -89,3 +89,31 @@ impl Course {
         self.exercises.iter().position(|e| e.name == name)
     }
 }
+
+#[cfg(test)]
+impl Course {
+    /// A course of days named `names` (day 1, 2, ...) rooted at `/`, for unit tests.
+    pub fn with_days(names: &[&str]) -> Course {
+        let exercises = names
+            .iter()
+            .zip(1..)
+            .map(|(name, day)| Exercise {
+                name: name.to_string(),
+                day,
+                title: name.to_string(),
+                topics: vec![],
+                hints: vec!["h".into()],
+                timeout: DEFAULT_TIMEOUT,
+                starter_may_pass: None,
+                serve: None,
+            })
+            .collect();
+        Course {
+            root: "/".into(),
+            title: "T".into(),
+            welcome: String::new(),
+            final_message: String::new(),
+            exercises,
+        }
+    }
+}
