@@ -540,3 +540,40 @@ fn dev_add_refuses_a_name_in_use_or_malformed() {
     }
     check_files(&course).expect_code(0);
 }
+
+#[test]
+fn a_lesson_without_a_link_to_its_sources() {
+    let course = new_course();
+    course.write(
+        "exercises/day01_hello/README.md",
+        "# Day 1: Hello\n\nRead the docs of `format!`.\n",
+    );
+    only_problem(
+        &check_files(&course),
+        "exercises/day01_hello/README.md",
+        "the lesson links to no source",
+    );
+}
+
+#[test]
+fn a_lesson_with_a_relative_or_broken_link_names_its_place() {
+    let course = new_course();
+    let readme = course.read("exercises/day01_hello/README.md");
+    course.write(
+        "exercises/day01_hello/README.md",
+        &format!("{readme}\nSee [the tests](tests/greeting.rs) and [this](http://example.com/).\n"),
+    );
+    let errors = errors(&check_files(&course));
+    let line = readme.lines().count() + 2;
+    assert_eq!(
+        errors,
+        [
+            format!(
+                "error: exercises/day01_hello/README.md:{line}:17: the link `tests/greeting.rs` is relative (use an absolute https:// link: a lesson is read in editors, on GitHub and in the terminal, where relative paths differ)"
+            ),
+            format!(
+                "error: exercises/day01_hello/README.md:{line}:47: the link `http://example.com/` is not https (link the https:// address of the page)"
+            ),
+        ]
+    );
+}

@@ -20,6 +20,7 @@ use manifests::{
 
 mod info;
 mod layout;
+mod links;
 mod manifests;
 
 /// What to check.
@@ -90,6 +91,7 @@ fn check_files(subject: &Subject, problems: &mut Vec<Problem>) {
     nothing_unlisted(subject, problems);
     for day in &subject.days {
         exercise_has_a_lesson(subject, day, problems);
+        links::lesson_links_its_sources(subject, day, problems);
         exercise_has_tests(subject, day, problems);
         solution_tests_are_identical(subject, day, problems);
         manifests_match(subject, day, problems);

@@ -270,7 +270,9 @@ pub fn new_day(name: &str, day: usize, title: &str) -> DayFiles {
         "# Day {day}: {title}\n\n\
          TODO: the lesson: what the learner builds today, the new ideas, links to the docs.\n\n\
          ## Your task\n\n\
-         TODO: what to implement, in the order the tests check it.\n"
+         TODO: what to implement, in the order the tests check it.\n\n\
+         ## Sources\n\n\
+         - [The Rust standard library](https://doc.rust-lang.org/std/)\n"
     );
     let starter = "//! The learner's starting point: it compiles, and leaves the work to `todo!()`.\n\n\
         /// Replace with the day's public surface, documented for the learner.\n\
