@@ -577,3 +577,66 @@ fn a_lesson_with_a_relative_or_broken_link_names_its_place() {
         ]
     );
 }
+
+/// A `main.rs`, formatted as rustfmt would, that serves `PORT` (or, with `listen` false,
+/// never listens).
+fn program(listen: bool) -> String {
+    let serve = if listen {
+        "    let listener = std::net::TcpListener::bind((\"127.0.0.1\", port)).unwrap();\n    \
+         for stream in listener.incoming() {\n        drop(stream);\n    }\n"
+    } else {
+        "    println!(\"not listening on {port}\");\n    \
+         std::thread::sleep(std::time::Duration::from_secs(600));\n"
+    };
+    format!(
+        "fn main() {{\n    let port: u16 = std::env::var(\"PORT\").unwrap().parse().unwrap();\n{serve}}}\n"
+    )
+}
+
+fn declare_serve(course: &Course) {
+    edit(
+        course,
+        "info.toml",
+        "# timeout_secs = 10",
+        "serve = { port = 3001, try = [\"curl -i http://127.0.0.1:{port}/\"] }",
+    );
+}
+
+#[test]
+fn a_program_without_a_serve_entry_and_a_serve_entry_without_a_program() {
+    let course = new_course();
+    course.write("exercises/day01_hello/src/main.rs", &program(true));
+    only_problem(
+        &check_files(&course),
+        "info.toml",
+        "`day01_hello` has a program (src/main.rs) but no `serve` entry",
+    );
+    std::fs::remove_file(course.file("exercises/day01_hello/src/main.rs")).unwrap();
+    declare_serve(&course);
+    let errors = errors(&check_files(&course));
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    for kind in ["exercises", "solutions"] {
+        assert!(
+            errors.iter().any(|e| e.starts_with(&format!(
+                "error: {kind}/day01_hello/src/main.rs: `day01_hello` declares `serve` but has no program"
+            ))),
+            "{errors:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_solution_that_does_not_listen_is_reported_and_one_that_does_passes() {
+    let course = new_course();
+    declare_serve(&course);
+    course.write("exercises/day01_hello/src/main.rs", &program(true));
+    course.write("solutions/day01_hello/src/main.rs", &program(false));
+    let run = check(&course);
+    only_problem(
+        &run,
+        "solutions/day01_hello/src/main.rs",
+        "does not listen on the port in `PORT`",
+    );
+    course.write("solutions/day01_hello/src/main.rs", &program(true));
+    check(&course).expect_code(0);
+}

@@ -40,9 +40,31 @@ pub struct Serve {
     pub port: u16,
     /// Command lines to try, with `{port}` where the port goes.
     pub examples: Vec<String>,
+    /// Environment the service gets unless already set, with `{data}` and `{port}` to fill.
+    pub env: Vec<(String, String)>,
 }
 
 impl Serve {
+    /// The service's environment for `port` and data folder `data`: each variable of `env`
+    /// that `is_set` does not claim, filled in.
+    pub fn env_for(
+        &self,
+        port: u16,
+        data: &std::path::Path,
+        is_set: impl Fn(&str) -> bool,
+    ) -> Vec<(String, String)> {
+        self.env
+            .iter()
+            .filter(|(name, _)| !is_set(name))
+            .map(|(name, value)| {
+                let value = value
+                    .replace("{port}", &port.to_string())
+                    .replace("{data}", &data.display().to_string());
+                (name.clone(), value)
+            })
+            .collect()
+    }
+
     /// The examples with `port` filled in.
     pub fn examples_on(&self, port: u16) -> Vec<String> {
         self.examples

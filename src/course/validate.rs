@@ -240,6 +240,7 @@ fn check_serve(name: &str, raw: &RawServe, text: &str, problems: &mut Vec<Proble
     Serve {
         port,
         examples: raw.examples.iter().map(|e| e.get_ref().clone()).collect(),
+        env: raw.env.clone().into_iter().collect(),
     }
 }
 

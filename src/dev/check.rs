@@ -12,7 +12,7 @@ use crate::course::INFO_FILE;
 use info::{hints_are_present, info_is_valid, no_placeholders_left};
 use layout::{
     exercise_has_a_lesson, exercise_has_tests, listed_days_exist, nothing_unlisted,
-    solution_tests_are_identical,
+    servable_days_have_a_program, solution_tests_are_identical,
 };
 use manifests::{
     dependencies_come_from_the_workspace, manifests_match, root_manifest, workspace_has_every_day,
@@ -92,6 +92,7 @@ fn check_files(subject: &Subject, problems: &mut Vec<Problem>) {
     for day in &subject.days {
         exercise_has_a_lesson(subject, day, problems);
         links::lesson_links_its_sources(subject, day, problems);
+        servable_days_have_a_program(subject, day, problems);
         exercise_has_tests(subject, day, problems);
         solution_tests_are_identical(subject, day, problems);
         manifests_match(subject, day, problems);

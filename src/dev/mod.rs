@@ -8,6 +8,7 @@ mod listing;
 mod manifest;
 pub mod new;
 pub mod report;
+mod serving;
 mod subject;
 mod template;
 mod tools;

@@ -101,6 +101,10 @@ hints = [
 # Optional, with a reason: this day's starter code may pass some tests (an introductory day),
 # so `backlings dev check` skips its "every test fails as shipped" rule.
 # starter_may_pass = "the first day shows what a passing test looks like"
+# For a day that builds a server (its crate has src/main.rs): how `backlings serve` runs it. Its
+# port, requests to try with {{port}} where the port goes, and environment variables the service
+# gets unless they are set ({{data}} is the day's data folder under .backlings/data/).
+# serve = {{ port = 3001, try = ["curl -i http://127.0.0.1:{{port}}/"], env = {{ DB = "{{data}}/app.db" }} }}
 "#
     )
 }
