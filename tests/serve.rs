@@ -117,8 +117,19 @@ impl Serving {
     }
 }
 
+/// Stops serve the way a person does (Ctrl-C), so the service goes with it; SIGKILL would
+/// leave the service running, as it would for any program killed that way.
 impl Drop for Serving {
     fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = std::process::Command::new("kill")
+                .args(["-INT", &self.child.id().to_string()])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
