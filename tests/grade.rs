@@ -264,7 +264,7 @@ pub fn add(a: i32, b: i32) -> i32 { a + b }
 pub fn sub(a: i32, b: i32) -> i32 { a - b }
 pub fn mul(_a: i32, _b: i32) -> i32 {
     let mut out = std::io::stdout();
-    out.write_all(b"\n::error::injected\n::add-mask::x\n</testcase></testsuite>\n\xff\xfe bad utf8 \x07\x1b[31m\n").unwrap();
+    out.write_all(b"\n::error::injected\n::add-mask::x\n</testcase></testsuite>\n\xff\xfe bad utf8 \x07\x1b[31m \x00 nul\r\x1b]0;title\x07\n").unwrap();
     out.flush().unwrap();
     panic!("</failure> & \"quotes\" ::error::inside");
 }
@@ -300,6 +300,9 @@ fn hostile_learner_output_cannot_break_any_report() {
     );
     assert!(failure.text().unwrap().contains("</testcase></testsuite>"));
     assert_fenced(&graded.stdout);
+    let control = graded.stdout.chars().find(|c| c.is_control() && *c != '\n');
+    assert_eq!(control, None, "a control character in the log");
+    assert!(graded.stdout.contains(" nul\n"), "{}", graded.stdout);
 }
 
 /// Every line that GitHub would read as a command is one of ours, and everything between

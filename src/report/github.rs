@@ -1,6 +1,8 @@
 //! GitHub Actions output: `::error` annotations for failing tests (GitHub keeps ten per step),
 //! learner output in groups fenced with `::stop-commands::` so it cannot issue workflow
 //! commands, a `Points X/Y` notice as GitHub Classroom reads it, and a Markdown step summary.
+//! Nothing from the learner reaches the log raw: escape sequences and control bytes (a NUL, a
+//! bell, a carriage return that would overwrite a line) are taken out first.
 
 use std::fmt::Write as _;
 use std::hash::{BuildHasher, Hasher};
@@ -85,13 +87,19 @@ fn write_output_group(out: &mut dyn Write, day: &DayResult, token: &str) -> Resu
     writeln!(out, "::stop-commands::{token}")?;
     if let Outcome::CompileError { diagnostics, .. } = &day.outcome {
         for diagnostic in diagnostics {
-            writeln!(out, "{}", diagnostic.rendered)?;
+            writeln!(out, "{}", printable(&diagnostic.rendered))?;
         }
     } else {
         for row in failing {
-            writeln!(out, "--- {} ---\n{}", row.name, row.message)?;
+            writeln!(
+                out,
+                "--- {} ---\n{}",
+                printable(row.name),
+                printable(&row.message)
+            )?;
             if !row.output.is_empty() {
-                writeln!(out, "{}", truncate(row.output, OUTPUT_LIMIT).trim_end())?;
+                let output = truncate(row.output, OUTPUT_LIMIT);
+                writeln!(out, "{}", printable(&output).trim_end())?;
             }
         }
     }
@@ -130,7 +138,7 @@ pub fn summary(report: &Report) -> String {
             let _ = writeln!(
                 md,
                 "- `{}` {}",
-                changed.path.replace('`', "'"),
+                printable(&changed.path).replace(['`', '\n'], "'"),
                 changed.change.as_str()
             );
         }
@@ -165,9 +173,50 @@ pub fn stop_token() -> String {
     token
 }
 
+/// `text` without what a log must not carry: ANSI escape sequences go whole, a carriage
+/// return becomes a line break, and every other control character (NUL included) goes.
+fn printable(text: &str) -> String {
+    let mut clean = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x1b' => skip_escape(&mut chars),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => clean.push('\n'),
+            '\n' | '\t' => clean.push(c),
+            c if c.is_control() => {}
+            c => clean.push(c),
+        }
+    }
+    clean
+}
+
+/// Skips the rest of an escape sequence whose ESC was just read: CSI (`ESC [ ... final`), OSC
+/// and the other string sequences (up to BEL or `ESC \\`), or a two-character escape.
+fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.next() {
+        Some('[') => {
+            for c in chars.by_ref() {
+                if ('\x40'..='\x7e').contains(&c) {
+                    break;
+                }
+            }
+        }
+        Some(']' | 'P' | 'X' | '^' | '_') => {
+            while let Some(c) = chars.next() {
+                if c == '\x07' || (c == '\x1b' && chars.next_if_eq(&'\\').is_some()) {
+                    break;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Escapes a workflow command's message.
 fn data(text: &str) -> String {
-    text.replace('%', "%25")
+    printable(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -179,7 +228,8 @@ fn property(text: &str) -> String {
 
 /// Text safe in a Markdown table cell.
 fn markdown(text: &str) -> String {
-    text.replace('&', "&amp;")
+    printable(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('|', "\\|")
@@ -192,9 +242,27 @@ mod tests {
 
     #[test]
     fn escapes_messages_and_properties() {
-        assert_eq!(data("50%\r\nnext ::error::x"), "50%25%0D%0Anext ::error::x");
+        assert_eq!(data("50%\r\nnext ::error::x"), "50%25%0Anext ::error::x");
         assert_eq!(property("a:b,c\nd"), "a%3Ab%2Cc%0Ad");
         assert_eq!(markdown("a|b <i>\nc"), "a\\|b &lt;i&gt; c");
+    }
+
+    #[test]
+    fn control_bytes_and_escape_sequences_never_reach_the_log() {
+        for (raw, clean) in [
+            ("a\0b", "ab"),
+            ("bell\x07 del\x7f c1\u{9b}", "bell del c1"),
+            ("\x1b[31mred\x1b[0m", "red"),
+            ("\x1b]8;;file:///x\x1b\\link\x1b]8;;\x07", "link"),
+            ("\x1b]0;title\x07after", "after"),
+            ("line\r\nnext\rover", "line\nnext\nover"),
+            ("tab\tkept\n", "tab\tkept\n"),
+            ("\x1b", ""),
+        ] {
+            assert_eq!(printable(raw), clean, "{raw:?}");
+        }
+        assert_eq!(data("a\0\r\n::x"), "a%0A::x");
+        assert_eq!(property("p\0:q"), "p%3Aq");
     }
 
     #[test]
