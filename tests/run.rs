@@ -139,6 +139,31 @@ fn colour_only_when_asked_or_on_a_terminal() {
 }
 
 #[test]
+fn paths_are_links_only_where_the_terminal_shows_them_and_stay_plain_text() {
+    let course = Course::fixture("mini");
+    let run = |force: Option<&str>| {
+        let mut cmd = common::backlings(course.path());
+        cmd.args(["--color", "always", "run", "3"])
+            .env_remove("FORCE_HYPERLINK");
+        if let Some(force) = force {
+            cmd.env("FORCE_HYPERLINK", force);
+        }
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
+    let plain = "exercises/day03_failing/src/lib.rs:3:";
+    // Colour is forced, but a pipe is no terminal that shows links.
+    let coloured = run(None);
+    assert!(coloured.contains('\x1b'), "{coloured}");
+    assert!(!coloured.contains("\x1b]8;;"), "{coloured:?}");
+    assert!(coloured.contains(plain), "{coloured}");
+    let linked = run(Some("1"));
+    let start = linked.find("\x1b]8;;file://").expect("a link");
+    let text = &linked[start..];
+    let text = &text[text.find("\x1b\\").unwrap() + 2..];
+    assert!(text.starts_with(plain), "{text:?}");
+}
+
+#[test]
 fn an_unknown_day_suggests_the_nearest_name() {
     let course = Course::fixture("mini");
     let run = course.run(&["run", "day3_failing"]);
