@@ -96,6 +96,17 @@ pub enum Command {
     /// Tools for course authors: check a course, create one, add a day.
     #[command(subcommand)]
     Dev(DevCommand),
+    /// Print a shell completion script (days complete by number and name).
+    ///
+    /// bash: `backlings completions bash > ~/.local/share/bash-completion/completions/backlings`;
+    /// zsh: `backlings completions zsh > ~/.zfunc/_backlings` (with `~/.zfunc` in `fpath`);
+    /// fish: `backlings completions fish > ~/.config/fish/completions/backlings.fish`.
+    Completions {
+        /// The shell to write the script for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page: `backlings man > ~/.local/share/man/man1/backlings.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,7 @@ mod app;
 mod cli;
 mod clock;
 mod commands;
+mod completion;
 mod course;
 mod dev;
 mod embedded;
