@@ -34,6 +34,10 @@ pub enum Command {
     Run {
         /// A day number or exercise name; the current day when left out.
         day: Option<String>,
+        /// Print the verdict as JSON (for editor plugins and scripts; the README has its
+        /// schema) instead of the report for people.
+        #[arg(long)]
+        json: bool,
     },
     /// Show the 30 days, what is done, and where you stand in the plan.
     List {

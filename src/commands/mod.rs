@@ -21,7 +21,7 @@ use crate::cli::Command;
 pub fn dispatch(command: Option<Command>) -> Result<ExitCode> {
     match command.unwrap_or(Command::Watch(Default::default())) {
         Command::Watch(args) => watch::watch(&args),
-        Command::Run { day } => run::run(day.as_deref()),
+        Command::Run { day, json } => run::run(day.as_deref(), json),
         Command::List { json } => list::list(json),
         Command::Hint { day, all } => hint::hint(day.as_deref(), all),
         Command::Next => navigate::next(),

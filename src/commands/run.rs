@@ -9,25 +9,32 @@ use anyhow::Result;
 use crate::app::actions::Solution;
 use crate::app::{Access, App, messages};
 use crate::course::Exercise;
+use crate::report;
 use crate::runner::{self, RunOptions, Verdict};
 use crate::ui::{self, palette};
 
-pub fn run(day: Option<&str>) -> Result<ExitCode> {
+/// With `json`, stdout carries the verdict as JSON and nothing else (and no colour).
+pub fn run(day: Option<&str>, json: bool) -> Result<ExitCode> {
     let mut app = App::open(Access::Write)?;
     let exercise = app.pick(day)?;
     let spinner = indicatif::ProgressBar::new_spinner()
         .with_message(format!("building and testing {}", exercise.name));
     spinner.enable_steady_tick(Duration::from_millis(100));
     let options = RunOptions {
-        color: palette::enabled(),
+        color: palette::enabled() && !json,
         ..RunOptions::default()
     };
     let verdict = runner::run_exercise(&app.course, &exercise, &options);
     spinner.finish_and_clear();
     let verdict = verdict?;
     let mut out = std::io::stdout().lock();
-    ui::verdict::render(&mut out, &app.course, &exercise, &verdict)?;
-    record(&mut app, &exercise, &verdict, &mut out)?;
+    if json {
+        report::verdict::write_json(&mut out, &app.course, &exercise, &verdict)?;
+        app.record(&exercise, &verdict)?;
+    } else {
+        ui::verdict::render(&mut out, &app.course, &exercise, &verdict)?;
+        record(&mut app, &exercise, &verdict, &mut out)?;
+    }
     Ok(if verdict.all_passed() {
         ExitCode::SUCCESS
     } else {

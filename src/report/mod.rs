@@ -1,12 +1,13 @@
-//! Grading reports, one writer per format, and their dispatch to stdout or files. Machine
-//! formats never carry colour, whatever the terminal, and none of them trusts the learner's
-//! output to be well-formed.
+//! Grading reports, one writer per format, and their dispatch to stdout or files; and
+//! (`verdict`) one day's verdict as JSON for `run --json`. Machine formats never carry colour,
+//! whatever the terminal, and none of them trusts the learner's output to be well-formed.
 
 mod dispatch;
 mod github;
 mod human;
 mod json;
 mod junit;
+pub mod verdict;
 
 pub use dispatch::{plan, write, write_error};
 
