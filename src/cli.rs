@@ -130,12 +130,16 @@ pub struct GradeArgs {
     #[arg(long)]
     pub days: Option<String>,
     /// A report to write: human, json (Exercism v3), junit, github (annotations, step summary,
-    /// points). Repeatable; each takes the `--output` that follows it, or stdout.
+    /// points), classroom (GitHub Classroom's `result` step output; write it with `--output
+    /// "$GITHUB_OUTPUT"`). Repeatable; each takes the `--output` that follows it, or stdout.
     #[arg(long, value_enum)]
     pub format: Vec<ReportFormat>,
     /// The file for the `--format` just before it.
     #[arg(long)]
     pub output: Vec<PathBuf>,
+    /// Points a passing test is worth in the classroom report.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub points_per_test: u32,
     /// Pass (exit 0) when at least this percentage of tests pass, instead of all of them.
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub min_score: Option<u8>,
@@ -184,6 +188,7 @@ pub enum ReportFormat {
     Json,
     Junit,
     Github,
+    Classroom,
 }
 
 #[derive(Debug, Clone, Default, clap::Args)]

@@ -416,6 +416,96 @@ fn junit_has_a_suite_per_day_and_a_case_per_test() {
     assert_eq!(cases.count(), 6);
 }
 
+/// GitHub Classroom's result, as `autograding-grading-reporter@v1` reads it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Classroom {
+    version: u32,
+    status: String,
+    max_score: u64,
+    tests: Vec<ClassroomTest>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassroomTest {
+    name: String,
+    status: String,
+    score: u64,
+    message: String,
+    test_code: String,
+    filename: String,
+    line_no: u32,
+    duration: u64,
+}
+
+/// The `result=BASE64` line of a step output file, decoded.
+fn classroom(output: &str) -> Classroom {
+    use base64::Engine as _;
+    assert_eq!(output.lines().count(), 1, "{output}");
+    let encoded = output.trim_end().strip_prefix("result=").expect("result=");
+    let json = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .unwrap();
+    serde_json::from_slice(&json)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&json)))
+}
+
+#[test]
+fn classroom_writes_the_step_output_the_classroom_reporter_reads() {
+    let submission = Course::fixture("mini");
+    let graded = grade(
+        submission.path(),
+        &[
+            "--days",
+            "1-3",
+            "--color",
+            "always",
+            "--format",
+            "classroom",
+            "--output",
+            "github-output",
+            "--points-per-test",
+            "5",
+        ],
+    );
+    assert_eq!(graded.code, 1, "{}", graded.stderr);
+    let result = classroom(&submission.read("github-output"));
+    assert_eq!((result.version, result.status.as_str()), (1, "fail"));
+    assert_eq!(result.max_score, 6 * 5);
+    let scores: Vec<(&str, &str, u64)> = result
+        .tests
+        .iter()
+        .map(|t| (t.name.as_str(), t.status.as_str(), t.score))
+        .collect();
+    assert_eq!(
+        scores,
+        [
+            ("day01_pass::answers_42", "pass", 5),
+            ("day01_pass::answers_consistently", "pass", 5),
+            ("day02_compile_error::answers_42", "error", 0),
+            ("day03_failing::adds", "pass", 5),
+            ("day03_failing::multiplies", "fail", 0),
+            ("day03_failing::subtracts", "fail", 0),
+        ]
+    );
+    let subtracts = &result.tests[5];
+    assert_eq!(
+        (subtracts.filename.as_str(), subtracts.line_no),
+        ("exercises/day03_failing/tests/check.rs", 11)
+    );
+    assert!(subtracts.message.contains("5 - 3 should be 2"));
+    assert_eq!(subtracts.test_code, "backlings run 3");
+    assert!(result.tests.iter().all(|t| t.duration < 60_000));
+    assert_eq!(result.tests[0].message, "");
+
+    let passing = grade(submission.path(), &["--days", "1", "--format", "classroom"]);
+    assert_eq!(passing.code, 0);
+    let result = classroom(&passing.stdout);
+    assert_eq!((result.status.as_str(), result.max_score), ("pass", 2));
+    assert_eq!(result.tests.iter().map(|t| t.score).sum::<u64>(), 2);
+}
+
 #[test]
 fn a_submission_without_exercises_is_an_error_with_exit_2() {
     let empty = tempfile::tempdir().unwrap();
@@ -431,6 +521,11 @@ fn a_submission_without_exercises_is_an_error_with_exit_2() {
             .unwrap();
     assert_eq!(report["status"], "error");
     assert!(report["message"].as_str().unwrap().contains("exercises/"));
+    let graded = grade(empty.path(), &["--format", "classroom"]);
+    assert_eq!(graded.code, 2);
+    let result = classroom(&graded.stdout);
+    assert_eq!((result.status.as_str(), result.max_score), ("error", 0));
+    assert!(result.tests[0].message.contains("exercises/"));
 }
 
 #[test]
@@ -478,6 +573,9 @@ fn init_with_ci_github_writes_a_grading_workflow() {
         "actions/checkout@v7",
         "actions/cache@v6",
         "actions/upload-artifact@v7",
+        "--format classroom --output \"$GITHUB_OUTPUT\"",
+        "classroom-resources/autograding-grading-reporter@v1",
+        "BACKLINGS_RESULTS: ${{ steps.grade.outputs.result }}",
     ] {
         assert!(workflow.contains(needle), "the workflow lacks `{needle}`");
     }
