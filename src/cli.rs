@@ -137,6 +137,10 @@ pub struct GradeArgs {
     /// The file for the `--format` just before it.
     #[arg(long)]
     pub output: Vec<PathBuf>,
+    /// The learner's name, written into the JSON report for `backlings class report`
+    /// (which otherwise names a learner after the report's file).
+    #[arg(long)]
+    pub learner: Option<String>,
     /// Points a passing test is worth in the classroom report.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub points_per_test: u32,

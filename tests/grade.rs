@@ -53,6 +53,9 @@ struct Report {
     tests: Vec<Test>,
     schema_version: u32,
     course: String,
+    #[serde(default)]
+    learner: Option<String>,
+    graded_at: String,
     score: Score,
     days: Vec<Day>,
     protected_files_changed: Vec<Changed>,
@@ -124,6 +127,12 @@ fn scores_every_day_in_exercism_v3_json() {
     assert_eq!((report.version, report.status.as_str()), (3, "fail"));
     assert_eq!((report.schema_version, &report.message), (1, &None));
     assert_eq!(report.course, "Mini course");
+    assert_eq!(report.learner, None);
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(&report.graded_at).is_ok(),
+        "{}",
+        report.graded_at
+    );
     assert_eq!(
         day_scores(&report),
         [
@@ -250,8 +259,12 @@ fn the_learners_src_is_what_gets_graded() {
             .unwrap()
             .contains("starter code")
     );
-    let (code, _) = json(submission.path(), &["--days", "1,3"]);
+    let (code, named) = json(
+        submission.path(),
+        &["--days", "1,3", "--learner", "ada <lovelace>"],
+    );
     assert_eq!(code, 0, "every graded day passes");
+    assert_eq!(named.learner.as_deref(), Some("ada <lovelace>"));
     let (code, _) = json(submission.path(), &["--days", "1-3", "--min-score", "80"]);
     assert_eq!(code, 0, "5 of 6 tests pass, above the minimum score");
     let (code, _) = json(submission.path(), &["--days", "1-3", "--min-score", "90"]);

@@ -15,6 +15,8 @@ pub fn grade(args: &GradeArgs) -> Result<ExitCode> {
     let plan = report::plan(&args.format, &args.format_at, &args.output, &args.output_at)?;
     let meta = report::Meta {
         points_per_test: args.points_per_test,
+        learner: args.learner.clone(),
+        graded_at: crate::clock::now(),
     };
     match run(args) {
         Ok(graded) => {

@@ -95,7 +95,7 @@ pub fn write(
         ReportFormat::Human => to(destination, |out, palette| {
             human::write(out, report, palette)
         }),
-        ReportFormat::Json => to(destination, |out, _| json::write(out, report)),
+        ReportFormat::Json => to(destination, |out, _| json::write(out, report, meta)),
         ReportFormat::Junit => to(destination, |out, _| junit::write(out, report)),
         ReportFormat::Github => {
             let token = github::stop_token();

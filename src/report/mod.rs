@@ -17,6 +17,10 @@ pub use dispatch::{plan, write, write_error};
 pub struct Meta {
     /// Points a passing test is worth in the Classroom report.
     pub points_per_test: u32,
+    /// Who was graded (`--learner`), for the class report; `None`: its file's name says.
+    pub learner: Option<String>,
+    /// When the grade was made.
+    pub graded_at: chrono::DateTime<chrono::Utc>,
 }
 
 use crate::grade::{DayResult, Outcome};
