@@ -100,6 +100,9 @@ pub enum Command {
     /// Tools for course authors: check a course, create one, add a day.
     #[command(subcommand)]
     Dev(DevCommand),
+    /// For teachers: a class's grade reports at a glance.
+    #[command(subcommand)]
+    Class(ClassCommand),
     /// Print a shell completion script (days complete by number and name).
     ///
     /// bash: `backlings completions bash > ~/.local/share/bash-completion/completions/backlings`;
@@ -206,6 +209,38 @@ pub struct WatchArgs {
     /// Do not build the other days' dependencies in the background.
     #[arg(long)]
     pub no_warmup: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClassCommand {
+    /// Sum up a class's `backlings grade --format json` reports: each learner's score by day,
+    /// the class's progress by day, the tests that fail most, each learner's last grade time.
+    ///
+    /// Prints a summary (or `--format json`); `--html class.html` also writes a self-contained
+    /// page, sortable by any column. A learner is named by the report's `learner` field, else by
+    /// its file name (`ada.json`), or for the workflow's `backlings-grade.json` by its folder;
+    /// with several reports of one learner, the latest counts.
+    Report {
+        /// The grade reports, one JSON file per learner.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Also write the class as an HTML page to this file.
+        #[arg(long)]
+        html: Option<PathBuf>,
+        /// What to print: text (a summary), json, html.
+        #[arg(long, value_enum, default_value_t = ClassFormat::Text)]
+        format: ClassFormat,
+        /// Write the `--format` to this file instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClassFormat {
+    Text,
+    Json,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]

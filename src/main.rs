@@ -1,6 +1,7 @@
 //! backlings: parse the command line, run one command, print the error chain once.
 
 mod app;
+mod class;
 mod cli;
 mod clock;
 mod commands;

@@ -1,5 +1,6 @@
 //! One function per subcommand; `dispatch` picks it.
 
+mod class;
 mod completions;
 mod dev;
 mod grade;
@@ -31,6 +32,7 @@ pub fn dispatch(command: Option<Command>) -> Result<ExitCode> {
         Command::Serve { day, port, poll } => serve::serve(day.as_deref(), port, poll),
         Command::Grade(args) => grade::grade(&args),
         Command::Dev(command) => dev::dev(command),
+        Command::Class(command) => class::class(command),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
     }

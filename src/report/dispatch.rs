@@ -125,7 +125,7 @@ pub fn write_error(plan: &Plan, message: &str) -> Result<()> {
 
 /// Runs `write` on the destination, with the palette the destination takes: stdout's, or
 /// none for a file.
-fn to(
+pub(super) fn to(
     destination: &Destination,
     write: impl FnOnce(&mut dyn Write, Palette) -> Result<()>,
 ) -> Result<()> {

@@ -2,6 +2,7 @@
 //! (`verdict`) one day's verdict as JSON for `run --json`. Machine formats never carry colour,
 //! whatever the terminal, and none of them trusts the learner's output to be well-formed.
 
+pub mod class;
 mod classroom;
 mod dispatch;
 mod github;
@@ -10,7 +11,7 @@ mod json;
 mod junit;
 pub mod verdict;
 
-pub use dispatch::{plan, write, write_error};
+pub use dispatch::{Destination, plan, write, write_error};
 
 /// What the reports say beyond the grade itself.
 #[derive(Debug, Clone)]
