@@ -39,6 +39,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Open a day in your editor, at the first failure of its last run (else its main file).
+    ///
+    /// The editor: `--editor`, else `BACKLINGS_EDITOR`, VS Code when run in its terminal,
+    /// `VISUAL`, `EDITOR`. vim, neovim, helix, emacs, nano, micro, kakoune, VS Code and its forks,
+    /// Sublime Text, Zed and JetBrains IDEs open at the line and column; for any other editor,
+    /// `{file}`, `{line}` and `{column}` in the command say where they go.
+    Open {
+        /// A day number or exercise name; the current day when left out.
+        day: Option<String>,
+        /// The editor command, e.g. `hx` or `"myedit --goto {file}:{line}"`.
+        #[arg(long)]
+        editor: Option<String>,
+    },
     /// Show the 30 days, what is done, and where you stand in the plan.
     List {
         /// Print JSON for tools instead of a table.
@@ -209,6 +222,9 @@ pub struct WatchArgs {
     /// Do not build the other days' dependencies in the background.
     #[arg(long)]
     pub no_warmup: bool,
+    /// The editor `e` opens the failure in (as for `backlings open`).
+    #[arg(long)]
+    pub editor: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

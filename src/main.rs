@@ -8,6 +8,7 @@ mod commands;
 mod completion;
 mod course;
 mod dev;
+mod editor;
 mod embedded;
 mod grade;
 mod progress;

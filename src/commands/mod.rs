@@ -8,6 +8,7 @@ mod hint;
 mod init;
 mod list;
 mod navigate;
+mod open;
 mod reset;
 mod run;
 mod serve;
@@ -23,6 +24,7 @@ pub fn dispatch(command: Option<Command>) -> Result<ExitCode> {
     match command.unwrap_or(Command::Watch(Default::default())) {
         Command::Watch(args) => watch::watch(&args),
         Command::Run { day, json } => run::run(day.as_deref(), json),
+        Command::Open { day, editor } => open::open(day.as_deref(), editor.as_deref()),
         Command::List { json } => list::list(json),
         Command::Hint { day, all } => hint::hint(day.as_deref(), all),
         Command::Next => navigate::next(),

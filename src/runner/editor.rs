@@ -1,0 +1,38 @@
+//! Starting the learner's editor: the one process backlings hands the terminal to. It inherits
+//! stdin, stdout and stderr and is waited for.
+
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::editor::Launch;
+
+/// Runs the editor in the foreground and waits for it to end. The caller gives it the terminal
+/// first (watch mode leaves raw mode) and takes it back after.
+pub fn run(launch: &Launch) -> Result<()> {
+    let status = command(launch)
+        .status()
+        .with_context(|| cannot_start(launch))?;
+    if !status.success() {
+        bail!(
+            "the editor `{}` (from {}) ended with {status}",
+            launch.program,
+            launch.from
+        );
+    }
+    Ok(())
+}
+
+fn command(launch: &Launch) -> Command {
+    let mut command = Command::new(&launch.program);
+    command.args(&launch.args);
+    command
+}
+
+fn cannot_start(launch: &Launch) -> String {
+    format!(
+        "cannot start the editor `{}` (from {}); set VISUAL or EDITOR to an editor on your PATH, \
+         or pass --editor",
+        launch.program, launch.from
+    )
+}
