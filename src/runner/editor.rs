@@ -1,7 +1,8 @@
-//! Starting the learner's editor: the one process backlings hands the terminal to. It inherits
-//! stdin, stdout and stderr and is waited for.
+//! Starting the learner's editor: the one process backlings hands the terminal to. A terminal
+//! editor inherits stdin, stdout and stderr and is waited for; an editor with a window of its
+//! own gets none of them (its messages would scribble over watch mode) and a thread reaps it.
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
@@ -20,6 +21,21 @@ pub fn run(launch: &Launch) -> Result<()> {
             launch.from
         );
     }
+    Ok(())
+}
+
+/// Starts an editor that opens a window of its own, without waiting for it.
+pub fn start(launch: &Launch) -> Result<()> {
+    let mut child = command(launch)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .with_context(|| cannot_start(launch))?;
+    // `code --wait` and its kind return only when the file is closed: reap it whenever.
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
     Ok(())
 }
 

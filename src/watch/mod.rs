@@ -39,9 +39,11 @@ pub fn run(app: App, args: &WatchArgs) -> Result<ExitCode> {
         (Some(files), notice)
     };
     let guard = terminal::Guard::enter()?;
-    keyboard::start(tx.clone());
+    let keyboard = keyboard::start(tx.clone());
     let warm = args.no_warmup || crate::warmup::is_warm(&app.course);
     let mut watch = Watch::new(app, jobs::Jobs::new(tx, warm), notice, files);
+    watch.keyboard = Some(keyboard);
+    watch.editor = args.editor.clone();
     watch.start_run(watch.shown);
     screen::draw(&watch)?;
     trace::event("first-frame", "");

@@ -9,6 +9,7 @@ use anyhow::Result;
 use super::debounce::Debounce;
 use super::files::{self, FileWatch};
 use super::jobs::Jobs;
+use super::keyboard::Keyboard;
 use super::keymap::View;
 use super::{Event, trace};
 use crate::app::{App, messages};
@@ -25,6 +26,10 @@ pub struct Watch {
     pub jobs: Jobs,
     pub debounce: Debounce,
     files: Option<FileWatch>,
+    /// The key reader, paused while an editor has the terminal.
+    pub keyboard: Option<Keyboard>,
+    /// `--editor`, for `e`.
+    pub editor: Option<String>,
 }
 
 impl Watch {
@@ -42,6 +47,8 @@ impl Watch {
             jobs,
             debounce: Debounce::default(),
             files,
+            keyboard: None,
+            editor: None,
         }
     }
 
