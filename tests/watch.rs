@@ -498,3 +498,36 @@ fn e_lends_the_terminal_to_the_editor_at_the_failure_and_takes_it_back() {
     s.keys(&["q"]);
     s.wait_text("EXITED 0");
 }
+
+#[test]
+fn at_90_columns_the_welcome_is_whole_and_long_titles_are_cut_not_wrapped() {
+    let course = Course::fixture("mini");
+    let welcome = "Welcome to the mini course! Each day is a small project: read the day's README.md, edit its\nsrc/, and save. The tests rerun on every save; press h for a hint, q to quit.";
+    let info = course
+        .read("info.toml")
+        .replace(
+            "welcome = \"Welcome to the mini course.\"",
+            &format!("welcome = \"\"\"\n{welcome}\"\"\""),
+        )
+        .replace(
+            "title = \"A test floods its output\"",
+            "title = \"A test floods its output with more lines than anyone reads, wider than ninety columns\"",
+        );
+    course.write("info.toml", &info);
+    let Some(s) = Session::start_with(course, &[&["go", "3"]], &[], (90, 40)) else {
+        return;
+    };
+    let screen = s.wait_text("day03_failing: 1/3 tests passing");
+    let drawn: Vec<&str> = screen.split_whitespace().collect();
+    let words: Vec<&str> = welcome.split_whitespace().collect();
+    assert!(
+        drawn.windows(words.len()).any(|w| w == words.as_slice()),
+        "the welcome is not whole:\n{screen}"
+    );
+    assert!(screen.contains("q quit"), "{screen}");
+    s.keys(&["l"]);
+    let screen = s.wait_text("Pick a day");
+    let line = screen.lines().find(|l| l.contains("day05_flood")).unwrap();
+    assert!(line.trim_end().ends_with('…'), "{screen}");
+    assert!(!screen.contains("columns"), "a title wrapped:\n{screen}");
+}
