@@ -35,8 +35,8 @@ thead th { position: sticky; top: 0; background: #fafafb; font-weight: 600; curs
 th[aria-sort="ascending"]::after { content: " \25B2"; font-size: 10px; }
 th[aria-sort="descending"]::after { content: " \25BC"; font-size: 10px; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-#grid th.day, #grid td.cell { text-align: center; min-width: 34px; padding: 4px 2px;
-  font-size: 12px; font-variant-numeric: tabular-nums; }
+#grid th.day, #grid td.cell { text-align: center; min-width: 30px; padding: 4px 2px;
+  font-size: 11px; font-variant-numeric: tabular-nums; letter-spacing: -0.2px; }
 #grid td.learner, #grid th.learner { position: sticky; left: 0; background: #fff;
   max-width: 220px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
   border-right: 1px solid var(--line); }
@@ -150,10 +150,10 @@ fn head(page: &mut String, class: &Class) {
 fn grid(page: &mut String, class: &Class) {
     page.push_str(
         "<section id=\"grid\"><h2>Learners by day</h2>\n\
-         <p class=\"hint\">Each cell: the day's tests passed out of its tests. Click a heading to \
-         sort by it.</p>\n<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr>\
+         <p class=\"hint\">Each cell: the day's tests passed out of its tests. Times are UTC. Click \
+         a heading to sort by it.</p>\n<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr>\
          <th class=\"learner\" scope=\"col\">Learner</th><th class=\"num\" scope=\"col\">Score</th>\
-         <th class=\"num\" scope=\"col\">Days</th>",
+         <th class=\"num\" scope=\"col\">Days</th><th scope=\"col\">Last graded</th>",
     );
     for day in &class.days {
         let _ = write!(
@@ -164,7 +164,7 @@ fn grid(page: &mut String, class: &Class) {
             day.day
         );
     }
-    page.push_str("<th scope=\"col\">Last graded</th></tr></thead>\n<tbody>\n");
+    page.push_str("</tr></thead>\n<tbody>\n");
     for learner in &class.learners {
         learner_row(page, class, learner);
     }
@@ -205,6 +205,17 @@ fn learner_row(page: &mut String, class: &Class, learner: &Submission) {
             );
         }
     }
+    // Month, day and time: the year is in the title, and the column stays narrow enough for
+    // thirty days beside it.
+    let _ = write!(
+        page,
+        "<td class=\"num\" data-sort=\"{}\" title=\"{}\">{}</td>",
+        learner.graded_at.map_or(0, |t| t.timestamp()),
+        esc(&when(learner.graded_at)),
+        learner
+            .graded_at
+            .map_or_else(|| "-".to_string(), |t| t.format("%m-%d %H:%M").to_string())
+    );
     for day in &class.days {
         let cell = learner.day(day.day);
         let (text, sort, title) = match cell {
@@ -223,12 +234,7 @@ fn learner_row(page: &mut String, class: &Class, learner: &Submission) {
             esc(&text)
         );
     }
-    let _ = writeln!(
-        page,
-        "<td class=\"num\" data-sort=\"{}\">{}</td></tr>",
-        learner.graded_at.map_or(0, |t| t.timestamp()),
-        esc(&when(learner.graded_at))
-    );
+    page.push_str("</tr>\n");
 }
 
 fn days(page: &mut String, class: &Class) {
