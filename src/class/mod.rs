@@ -99,7 +99,8 @@ pub struct Failing {
     pub learners: usize,
     /// Learners the test was graded for.
     pub graded: usize,
-    /// The first failing learner (by name) and the message they got.
+    /// A failing learner and the message they got: the one furthest into the test's day (a
+    /// failed assertion says more than the starter's `todo!()`), the first by name of those.
     pub first_learner: String,
     pub first_message: String,
 }
@@ -224,28 +225,40 @@ fn days(learners: &[Submission]) -> Vec<Day> {
 
 /// The tests that fail for at least one learner, most failing first (then by name).
 fn failing(learners: &[Submission]) -> Vec<Failing> {
-    let mut found: BTreeMap<&str, Failing> = BTreeMap::new();
+    let mut found: BTreeMap<&str, (Failing, Option<usize>)> = BTreeMap::new();
     for learner in learners {
         for test in &learner.tests {
-            let entry = found.entry(&test.name).or_insert_with(|| Failing {
-                name: test.name.clone(),
-                day: test.day,
-                learners: 0,
-                graded: 0,
-                first_learner: String::new(),
-                first_message: String::new(),
+            let (entry, furthest) = found.entry(&test.name).or_insert_with(|| {
+                let failing = Failing {
+                    name: test.name.clone(),
+                    day: test.day,
+                    learners: 0,
+                    graded: 0,
+                    first_learner: String::new(),
+                    first_message: String::new(),
+                };
+                (failing, None)
             });
             entry.graded += 1;
-            if !test.passed {
-                entry.learners += 1;
-                if entry.first_learner.is_empty() {
-                    entry.first_learner = learner.learner.clone();
-                    entry.first_message = test.message.clone();
-                }
+            if test.passed {
+                continue;
+            }
+            entry.learners += 1;
+            let progress = test
+                .day
+                .and_then(|d| learner.day(d))
+                .map_or(0, |d| d.passed);
+            if furthest.is_none_or(|best| progress > best) {
+                *furthest = Some(progress);
+                entry.first_learner = learner.learner.clone();
+                entry.first_message = test.message.clone();
             }
         }
     }
-    let mut failing: Vec<Failing> = found.into_values().filter(|f| f.learners > 0).collect();
+    let found = found
+        .into_iter()
+        .map(|(name, (failing, _))| (name, failing));
+    let mut failing: Vec<Failing> = found.map(|(_, f)| f).filter(|f| f.learners > 0).collect();
     failing.sort_by(|a, b| {
         b.learners
             .cmp(&a.learners)

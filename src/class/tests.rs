@@ -120,3 +120,19 @@ fn a_grade_that_could_not_run_is_listed_but_not_averaged() {
     assert_eq!(class.learners.len(), 2);
     assert_eq!(class.mean_percent(), 50.0);
 }
+
+#[test]
+fn the_message_shown_comes_from_the_learner_furthest_into_the_day() {
+    let class = Class::from_submissions(
+        vec![
+            learner("al", 8, [(0, 2), (0, 1)]),
+            learner("zu", 8, [(1, 2), (0, 1)]),
+        ],
+        Vec::new(),
+    );
+    let d1t1 = class.failing.iter().find(|f| f.name == "d1::t1").unwrap();
+    assert_eq!((d1t1.learners, d1t1.first_learner.as_str()), (2, "zu"));
+    assert_eq!(d1t1.first_message, "zu fails d1::t1");
+    let d2t0 = class.failing.iter().find(|f| f.name == "d2::t0").unwrap();
+    assert_eq!(d2t0.first_learner, "al", "a tie goes to the first by name");
+}

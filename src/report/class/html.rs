@@ -26,7 +26,8 @@ h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 32px 0 8px; }
 .summary, .hint, footer { color: var(--dim); }
 .hint { margin: 0 0 8px; font-size: 13px; }
-.scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; }
+.scroll { overflow-x: auto; width: fit-content; max-width: 100%;
+  border: 1px solid var(--line); border-radius: 6px; }
 table { border-collapse: collapse; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: left;
   vertical-align: top; }
