@@ -96,8 +96,12 @@ pub enum Command {
         /// Where to create the course.
         #[arg(default_value = "backlings-course")]
         dir: PathBuf,
-        /// Do not build the course's dependencies now (the first run will).
+        /// Also build every day's dependencies now (a minute or two), as a classroom or CI
+        /// image wants; without it the course is ready at once and builds as the learner goes.
         #[arg(long)]
+        warm: bool,
+        /// The default now; kept so older scripts still work.
+        #[arg(long, hide = true)]
         no_warmup: bool,
         /// Also write a CI workflow that grades the course on every push
         /// (`.github/workflows/backlings.yml`).
@@ -110,6 +114,9 @@ pub enum Command {
     /// come from the course, so editing them changes nothing. Exit status: 0 when every graded
     /// day passes (or `--min-score` is met), 1 when not, 2 when grading could not run.
     Grade(GradeArgs),
+    /// Build every day's dependencies now, so each day's first run is quick (watch mode does
+    /// this in the background anyway, starting with your day).
+    Warm,
     /// Tools for course authors: check a course, create one, add a day.
     #[command(subcommand)]
     Dev(DevCommand),

@@ -4,6 +4,10 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+/// The course's test support crate (`backlings_support`): a workspace member beside the days,
+/// used by their tests, and like the tests never the learner's to change.
+pub const SUPPORT_DIR: &str = "support";
+
 mod files {
     include!(concat!(env!("OUT_DIR"), "/embedded_course.rs"));
 }
@@ -64,17 +68,23 @@ pub fn learner_manifest() -> Result<String> {
 }
 
 /// The learner workspace made from a course's `Cargo.toml` (which may also hold the runner's
-/// package): members `exercises/*`, the course's shared dependencies and profiles.
+/// package): members `exercises/*` (and `support`, the test support crate, when the course has
+/// one), the course's shared dependencies and profiles.
 pub fn workspace_manifest(text: &str) -> Result<String> {
     let shipped: toml::Table = text
         .parse()
         .context("the course's Cargo.toml does not parse")?;
+    let mut members = vec![toml::Value::from("exercises/*")];
+    let shipped_members = shipped
+        .get("workspace")
+        .and_then(|w| w.get("members"))
+        .and_then(toml::Value::as_array);
+    if shipped_members.is_some_and(|m| m.iter().any(|v| v.as_str() == Some(SUPPORT_DIR))) {
+        members.push(SUPPORT_DIR.into());
+    }
     let mut workspace = toml::Table::new();
     workspace.insert("resolver".into(), "3".into());
-    workspace.insert(
-        "members".into(),
-        toml::Value::Array(vec!["exercises/*".into()]),
-    );
+    workspace.insert("members".into(), toml::Value::Array(members));
     workspace.insert(
         "exclude".into(),
         toml::Value::Array(vec!["solutions".into()]),

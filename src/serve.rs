@@ -173,6 +173,12 @@ impl Session<'_> {
         cmd.current_dir(course.exercise_dir(exercise))
             .env("PORT", self.target.port.to_string())
             .env("DATA_DIR", &data);
+        if let Some(serve) = &exercise.serve {
+            let is_set = |name: &str| std::env::var_os(name).is_some();
+            cmd.envs(serve.env_for(self.target.port, &data, is_set));
+        }
+        // A service that keeps state finds its folder there.
+        let _ = std::fs::create_dir_all(&data);
         *self.shown.lock().unwrap_or_else(|e| e.into_inner()) = Shown::default();
         let shown = self.shown.clone();
         Service::start(

@@ -1,7 +1,8 @@
-//! Warm-up: build every day's dependencies once, up front, so the learner's first save is
-//! already an incremental build. Safe to interrupt: cargo keeps what it finished.
+//! Warm-up: build the days' dependencies ahead of the learner, so a day's first save is
+//! already an incremental build. Safe to interrupt: cargo keeps what it finished. Watch mode
+//! warms one day at a time in the order the learner will need them; `init --warm` and
+//! `backlings warm` build every day at once.
 
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,7 +11,6 @@ use anyhow::{Context, Result, bail};
 
 use crate::course::Course;
 use crate::runner::cargo::{self, BuildOptions};
-use crate::runner::cargo_json::{Metadata, Package};
 use crate::runner::process::{Cancel, Exit};
 
 /// Written into the target directory once a warm-up finished (`cargo clean` removes it).
@@ -18,9 +18,7 @@ const MARKER: &str = ".backlings-warm";
 
 /// The target directory cargo uses for the course.
 pub fn target_dir(course: &Course) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(|dir| course.root.join(dir))
-        .unwrap_or_else(|| course.root.join("target"))
+    cargo::target_dir(&course.root)
 }
 
 pub fn is_warm(course: &Course) -> bool {
@@ -34,14 +32,16 @@ pub enum Warmed {
     Cancelled,
 }
 
-/// Builds all exercises (and so every dependency) in one cargo run. `progress(done, total)`
-/// follows cargo's artifacts; `total` is an estimate from the dependency graph.
+/// Builds the tests of `days` (and so every dependency they have) in one cargo run.
+/// `progress(done, total)` follows cargo's artifacts; `total` is an estimate from the
+/// dependency graph.
 pub fn warm(
     course: &Course,
+    days: &[&str],
     cancel: Option<Cancel>,
     progress: Arc<dyn Fn(usize, usize) + Send + Sync>,
 ) -> Result<Warmed> {
-    let total = estimate_units(course, cancel.clone()).unwrap_or(0);
+    let total = cargo::units(&course.root, days, cancel.clone()).unwrap_or(0);
     let done = Arc::new(AtomicUsize::new(0));
     let counter = done.clone();
     let report = progress.clone();
@@ -55,8 +55,7 @@ pub fn warm(
         keep_going: true,
         ..BuildOptions::default()
     };
-    let names: Vec<&str> = course.exercises.iter().map(|e| e.name.as_str()).collect();
-    let build = cargo::build_tests(&course.root, &names, &options)?;
+    let build = cargo::build_tests(&course.root, days, &options)?;
     match build.exit {
         Some(Exit::Cancelled) => return Ok(Warmed::Cancelled),
         Some(Exit::Code(0)) => {}
@@ -69,60 +68,45 @@ pub fn warm(
     }
     let n = done.load(Ordering::SeqCst);
     progress(n, n.max(1));
-    let marker = target_dir(course).join(MARKER);
-    std::fs::write(&marker, "").with_context(|| format!("cannot write `{}`", marker.display()))?;
     Ok(Warmed::Done)
 }
 
-/// Units cargo will build for the exercises: their dependency closure, plus build scripts.
-fn estimate_units(course: &Course, cancel: Option<Cancel>) -> Result<usize> {
-    let metadata = cargo::metadata(&course.root, cancel)?;
-    let roots: Vec<&str> = course.exercises.iter().map(|e| e.name.as_str()).collect();
-    Ok(count_units(&metadata, &roots))
+/// Notes in the target directory that every day's dependencies are built.
+pub fn mark_warm(course: &Course) -> Result<()> {
+    let marker = target_dir(course).join(MARKER);
+    std::fs::write(&marker, "").with_context(|| format!("cannot write `{}`", marker.display()))
 }
 
-fn count_units(metadata: &Metadata, roots: &[&str]) -> usize {
-    let graph: HashMap<&str, Vec<&str>> = metadata
-        .resolve
-        .nodes
-        .iter()
-        .map(|n| {
-            (
-                n.id.as_str(),
-                n.deps.iter().map(|d| d.pkg.as_str()).collect(),
-            )
-        })
-        .collect();
-    let packages: HashMap<&str, &Package> = metadata
-        .packages
-        .iter()
-        .map(|p| (p.id.as_str(), p))
-        .collect();
-    let mut stack: Vec<&str> = metadata
-        .workspace_members
-        .iter()
-        .map(String::as_str)
-        .filter(|id| {
-            packages
-                .get(id)
-                .is_some_and(|p| roots.contains(&p.name.as_str()))
-        })
-        .collect();
-    let mut seen = HashSet::new();
-    while let Some(id) = stack.pop() {
-        if seen.insert(id) {
-            stack.extend(graph.get(id).into_iter().flatten());
-        }
+/// The order to warm days in: `from` (the learner's day) and the ones after it first, then
+/// the ones before.
+pub fn order(course: &Course, from: usize) -> Vec<String> {
+    let names = course.exercises.iter().map(|e| e.name.clone());
+    let (before, after): (Vec<_>, Vec<_>) = names.enumerate().partition(|(i, _)| *i < from);
+    after
+        .into_iter()
+        .chain(before)
+        .map(|(_, name)| name)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warms_the_learners_day_and_the_ones_after_it_first() {
+        let course = Course::with_days(&["day01", "day02", "day03", "day04", "day05"]);
+        assert_eq!(
+            order(&course, 0),
+            ["day01", "day02", "day03", "day04", "day05"]
+        );
+        assert_eq!(
+            order(&course, 3),
+            ["day04", "day05", "day01", "day02", "day03"]
+        );
+        assert_eq!(
+            order(&course, 4),
+            ["day05", "day01", "day02", "day03", "day04"]
+        );
     }
-    let build_scripts = seen
-        .iter()
-        .filter_map(|id| packages.get(id))
-        .filter(|p| {
-            p.targets
-                .iter()
-                .any(|t| t.kind.iter().any(|k| k == "custom-build"))
-        })
-        .count();
-    // Each workspace member also builds its test binary.
-    seen.len() + build_scripts + roots.len()
 }

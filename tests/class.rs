@@ -1,4 +1,9 @@
 //! `backlings class report`: a class's grade reports as a summary, JSON and an HTML page.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 

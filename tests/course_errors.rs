@@ -1,4 +1,9 @@
 //! A malformed course: every problem gets file:line:col, exit 2, and no panic.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 
@@ -115,4 +120,20 @@ fn a_reader_that_goes_away_ends_the_command_quietly() {
         );
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
+}
+
+#[test]
+fn an_error_sent_to_a_file_from_a_terminal_carries_no_colour() {
+    let course = Course::fixture("mini");
+    let line = format!(
+        "{} go 99 2> err.txt",
+        common::quoted(env!("CARGO_BIN_EXE_backlings"))
+    );
+    let Some(code) = common::in_terminal(course.path(), &line) else {
+        return;
+    };
+    assert_eq!(code, 2);
+    let err = course.read("err.txt");
+    assert!(err.starts_with("error: there is no day 99"), "{err:?}");
+    assert!(!err.contains('\x1b'), "colour in a file: {err:?}");
 }

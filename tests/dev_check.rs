@@ -1,5 +1,10 @@
 //! `backlings dev check`, `dev new` and `dev add` on small courses in temp directories: a good
 //! course from `dev new`, then one broken copy per rule, each naming the file to fix.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 
@@ -534,4 +539,104 @@ fn dev_add_refuses_a_name_in_use_or_malformed() {
         assert!(run.stderr().contains(message), "{}", run.stderr());
     }
     check_files(&course).expect_code(0);
+}
+
+#[test]
+fn a_lesson_without_a_link_to_its_sources() {
+    let course = new_course();
+    course.write(
+        "exercises/day01_hello/README.md",
+        "# Day 1: Hello\n\nRead the docs of `format!`.\n",
+    );
+    only_problem(
+        &check_files(&course),
+        "exercises/day01_hello/README.md",
+        "the lesson links to no source",
+    );
+}
+
+#[test]
+fn a_lesson_with_a_relative_or_broken_link_names_its_place() {
+    let course = new_course();
+    let readme = course.read("exercises/day01_hello/README.md");
+    course.write(
+        "exercises/day01_hello/README.md",
+        &format!("{readme}\nSee [the tests](tests/greeting.rs) and [this](http://example.com/).\n"),
+    );
+    let errors = errors(&check_files(&course));
+    let line = readme.lines().count() + 2;
+    assert_eq!(
+        errors,
+        [
+            format!(
+                "error: exercises/day01_hello/README.md:{line}:17: the link `tests/greeting.rs` is relative (use an absolute https:// link: a lesson is read in editors, on GitHub and in the terminal, where relative paths differ)"
+            ),
+            format!(
+                "error: exercises/day01_hello/README.md:{line}:47: the link `http://example.com/` is not https (link the https:// address of the page)"
+            ),
+        ]
+    );
+}
+
+/// A `main.rs`, formatted as rustfmt would, that serves `PORT` (or, with `listen` false,
+/// never listens).
+fn program(listen: bool) -> String {
+    let serve = if listen {
+        "    let listener = std::net::TcpListener::bind((\"127.0.0.1\", port)).unwrap();\n    \
+         for stream in listener.incoming() {\n        drop(stream);\n    }\n"
+    } else {
+        "    println!(\"not listening on {port}\");\n    \
+         std::thread::sleep(std::time::Duration::from_secs(600));\n"
+    };
+    format!(
+        "fn main() {{\n    let port: u16 = std::env::var(\"PORT\").unwrap().parse().unwrap();\n{serve}}}\n"
+    )
+}
+
+fn declare_serve(course: &Course) {
+    edit(
+        course,
+        "info.toml",
+        "# timeout_secs = 10",
+        "serve = { port = 3001, try = [\"curl -i http://127.0.0.1:{port}/\"] }",
+    );
+}
+
+#[test]
+fn a_program_without_a_serve_entry_and_a_serve_entry_without_a_program() {
+    let course = new_course();
+    course.write("exercises/day01_hello/src/main.rs", &program(true));
+    only_problem(
+        &check_files(&course),
+        "info.toml",
+        "`day01_hello` has a program (src/main.rs) but no `serve` entry",
+    );
+    std::fs::remove_file(course.file("exercises/day01_hello/src/main.rs")).unwrap();
+    declare_serve(&course);
+    let errors = errors(&check_files(&course));
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    for kind in ["exercises", "solutions"] {
+        assert!(
+            errors.iter().any(|e| e.starts_with(&format!(
+                "error: {kind}/day01_hello/src/main.rs: `day01_hello` declares `serve` but has no program"
+            ))),
+            "{errors:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_solution_that_does_not_listen_is_reported_and_one_that_does_passes() {
+    let course = new_course();
+    declare_serve(&course);
+    course.write("exercises/day01_hello/src/main.rs", &program(true));
+    course.write("solutions/day01_hello/src/main.rs", &program(false));
+    let run = check(&course);
+    only_problem(
+        &run,
+        "solutions/day01_hello/src/main.rs",
+        "does not listen on the port in `PORT`",
+    );
+    course.write("solutions/day01_hello/src/main.rs", &program(true));
+    check(&course).expect_code(0);
 }

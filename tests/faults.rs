@@ -1,4 +1,9 @@
 //! Learner code that breaks things: the runner reports it truthfully and cleans up.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 

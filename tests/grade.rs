@@ -1,12 +1,15 @@
 //! `backlings grade`: scores per day, tamper-proofing, every report format, exit codes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
 
-use common::{Course, backlings};
+use common::{Course, backlings, quoted};
 use serde::Deserialize;
 
 /// The course graded against: the fixture itself, never the submission's copy.
@@ -661,18 +664,10 @@ fn assert_plain(report: &str) {
     assert!(!report.contains('\x1b'), "colour in a file: {report:?}");
 }
 
-/// Grades with stdout on a terminal (a detached tmux session), waiting (bounded) for the exit
-/// code; `None` when tmux is missing outside CI.
+/// Grades with stdout on a terminal, waiting (bounded) for the exit code; `None` when tmux is
+/// missing outside CI.
 fn grade_in_a_terminal(submission: &Path, args: &[&str]) -> Option<i32> {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
-        eprintln!("tmux is not installed: skipping the terminal half of a test");
-        return None;
-    }
-    let done = submission.join("exit-code");
-    let quoted = |arg: &str| format!("'{}'", arg.replace('\'', r"'\''"));
     let mut line = vec![
-        "env -u NO_COLOR -u CLICOLOR_FORCE".to_string(),
         quoted(env!("CARGO_BIN_EXE_backlings")),
         "grade --course".to_string(),
         quoted(&mini().display().to_string()),
@@ -680,61 +675,5 @@ fn grade_in_a_terminal(submission: &Path, args: &[&str]) -> Option<i32> {
         quoted(&target().display().to_string()),
     ];
     line.extend(args.iter().map(|a| quoted(a)));
-    line.push(format!(
-        "; echo $? > {}",
-        quoted(&done.display().to_string())
-    ));
-    let tmux = Tmux(format!("backlings-grade-{}", std::process::id()));
-    let status = tmux
-        .command()
-        .args([
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            "120",
-            "-y",
-            "40",
-        ])
-        .arg("-c")
-        .arg(submission)
-        .args(["-e", &format!("BACKLINGS_TODAY={}", common::TODAY)])
-        .arg(line.join(" "))
-        .status()
-        .expect("tmux starts");
-    assert!(status.success());
-    let start = Instant::now();
-    loop {
-        let code = std::fs::read_to_string(&done).unwrap_or_default();
-        if code.ends_with('\n') {
-            return Some(code.trim().parse().expect("an exit code"));
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(300),
-            "grade never ended"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// A tmux server of its own, killed on drop.
-struct Tmux(String);
-
-impl Tmux {
-    fn command(&self) -> Command {
-        let mut cmd = Command::new("tmux");
-        cmd.args(["-L", &self.0]);
-        cmd
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self
-            .command()
-            .arg("kill-server")
-            .stderr(std::process::Stdio::null())
-            .status();
-    }
+    common::in_terminal(submission, &line.join(" "))
 }

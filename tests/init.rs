@@ -1,5 +1,10 @@
 //! `backlings init` writes the embedded course; the shipped day 1 fails as shipped and passes
 //! with its solution; `reset` restores starter files after backing up the learner's.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 
@@ -16,7 +21,7 @@ fn init_course() -> (tempfile::TempDir, PathBuf) {
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("course");
     let out = backlings(parent.path())
-        .args(["init", "course", "--no-warmup"])
+        .args(["init", "course"])
         .output()
         .unwrap();
     assert!(
@@ -25,6 +30,41 @@ fn init_course() -> (tempfile::TempDir, PathBuf) {
         String::from_utf8_lossy(&out.stderr)
     );
     (parent, dir)
+}
+
+#[test]
+fn init_writes_the_course_without_building_it_and_says_what_to_expect() {
+    let parent = tempfile::tempdir().unwrap();
+    let out = backlings(parent.path())
+        .args(["init", "course"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("first run may take a minute"), "{stdout}");
+    assert!(
+        !parent.path().join("course/target").exists(),
+        "nothing was built: the learner starts at once"
+    );
+}
+
+#[test]
+fn warm_builds_every_day_of_a_course_and_marks_it_warm() {
+    let course = common::Course::fixture("mini");
+    course.run(&["warm"]).expect_code(0);
+    assert!(course.file("target/.backlings-warm").is_file());
+    assert!(
+        course
+            .file("target/debug/.fingerprint")
+            .read_dir()
+            .unwrap()
+            .any(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("day05_flood-")
+            })
+    );
 }
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {

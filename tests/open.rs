@@ -1,5 +1,10 @@
 //! `backlings open [DAY]`: each editor gets the first failure's line and column in its own
 //! syntax. The editors are fake: a script under each editor's name that records its arguments.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 

@@ -1,4 +1,9 @@
 //! Progress through the sequence: list, hint, next, go, and a damaged progress file.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 

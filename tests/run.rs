@@ -1,4 +1,9 @@
 //! `backlings run` on the fixture course: every kind of verdict.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 

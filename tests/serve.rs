@@ -1,5 +1,10 @@
 //! `backlings serve`: the day's service started, restarted on every save, kept when a save does
 //! not compile, reported when it crashes, refused on a taken port, and gone with the session.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 

@@ -1,4 +1,9 @@
 //! Watch mode driven through a real terminal (tmux): saves, keys, cancellation, clean exit.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of a test crate: a panic is a failing test"
+)]
 
 mod common;
 
@@ -413,6 +418,42 @@ fn the_other_days_are_warmed_up_in_the_background_after_the_first_run() {
         })
         .count();
     assert!(built > 0, "day 5 was built by the warm-up");
+    // Day by day, in the order the learner needs them: the days after theirs, then the ones
+    // before; day 3 itself was built by its run.
+    let mut warmed: Vec<String> = Vec::new();
+    for line in s.course.read("runs.log").lines() {
+        let mut fields = line.split_whitespace().skip(1);
+        if let (Some("warm-start"), Some(day)) = (fields.next(), fields.next())
+            && !warmed.iter().any(|d| d == day)
+        {
+            warmed.push(day.to_string());
+        }
+    }
+    assert_eq!(
+        warmed,
+        [
+            "day04_hang",
+            "day05_flood",
+            "day06_orphan",
+            "day01_pass",
+            "day02_compile_error"
+        ]
+    );
+}
+
+#[test]
+fn a_fresh_course_shows_the_first_verdict_before_warming_the_rest() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[]) else {
+        return;
+    };
+    s.wait_text("day01_pass: 2/2 tests passing");
+    let log = s.course.read("runs.log");
+    let verdict = log.find(" verdict day01_pass").unwrap();
+    let warm = log.find(" warm-start ").unwrap_or(usize::MAX);
+    assert!(
+        verdict < warm,
+        "the warm-up waited for the first verdict:\n{log}"
+    );
 }
 
 #[test]

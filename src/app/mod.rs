@@ -46,7 +46,7 @@ impl App {
         let today = crate::clock::today();
         let loaded = store::load(root, today)?;
         if let Some(warning) = loaded.warning {
-            eprintln!("{} {warning}", palette::warn("warning:"));
+            eprintln!("{} {warning}", palette::Palette::stderr().warn("warning:"));
         }
         let mut app = App {
             course,

@@ -8,12 +8,10 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::CiProvider;
-use crate::course::Course;
+use crate::course::{Course, GITIGNORE};
 use crate::embedded;
 use crate::ui::palette;
 use crate::warmup;
-
-const GITIGNORE: &str = "/target\n/.backlings-state.toml*\n/.backlings/\n";
 
 const VSCODE_SETTINGS: &str = r#"{
   "rust-analyzer.cargo.targetDir": true,
@@ -31,7 +29,7 @@ const VSCODE_EXTENSIONS: &str = r#"{
 }
 "#;
 
-pub fn init(dir: &Path, no_warmup: bool, ci: Option<CiProvider>) -> Result<ExitCode> {
+pub fn init(dir: &Path, warm: bool, ci: Option<CiProvider>) -> Result<ExitCode> {
     if dir.exists() {
         bail!(
             "`{}` already exists; backlings will not write over it. Pick a new directory \
@@ -57,28 +55,46 @@ pub fn init(dir: &Path, no_warmup: bool, ci: Option<CiProvider>) -> Result<ExitC
             palette::good("Wrote")
         )?;
     }
-    if !no_warmup {
-        warm_up(dir)?;
+    if warm {
+        warm_up(&Course::load(dir)?)?;
     }
     crate::outln!("Start with:\n\n    cd {}\n    backlings\n", dir.display())?;
+    if !warm {
+        crate::outln!(
+            "{}",
+            palette::dim(
+                "Day 1 needs nothing but the standard library, so its first run takes seconds. \
+                 A later day's first run may take a minute while its libraries build; watch mode \
+                 builds them in the background while you work."
+            )
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Builds the course's dependencies now, with a bar on a terminal, so the first save is fast.
-fn warm_up(dir: &Path) -> Result<()> {
-    let course = Course::load(dir)?;
+/// `backlings warm`: builds every day's dependencies in the course around the current directory.
+pub fn warm() -> Result<ExitCode> {
+    let here = std::env::current_dir().context("cannot read the current directory")?;
+    warm_up(&Course::load(&Course::discover(&here)?)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Builds every day's dependencies now, with a bar on a terminal, so every first run is fast.
+fn warm_up(course: &Course) -> Result<()> {
     let bar = indicatif::ProgressBar::new(0).with_style(
         indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} crates, {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
     bar.set_message(
-        "Building the course's dependencies (Ctrl-C is safe; `--no-warmup` skips this)",
+        "Building every day's dependencies (Ctrl-C is safe: what is built stays built)",
     );
     let shown = bar.clone();
     let started = Instant::now();
+    let days: Vec<&str> = course.exercises.iter().map(|e| e.name.as_str()).collect();
     let result = warmup::warm(
-        &course,
+        course,
+        &days,
         None,
         Arc::new(move |done, total| {
             shown.set_length(total as u64);
@@ -87,6 +103,7 @@ fn warm_up(dir: &Path) -> Result<()> {
     );
     bar.finish_and_clear();
     result?;
+    warmup::mark_warm(course)?;
     crate::outln!(
         "Built the dependencies of every day in {:.0} s.",
         started.elapsed().as_secs_f64()
@@ -101,6 +118,7 @@ fn write_course(dir: &Path) -> Result<()> {
         }
     }
     embedded::write_under(dir, "exercises")?;
+    embedded::write_under(dir, embedded::SUPPORT_DIR)?;
     embedded::write_file(dir, "Cargo.toml", embedded::learner_manifest()?.as_bytes())?;
     embedded::write_file(dir, ".gitignore", GITIGNORE.as_bytes())?;
     embedded::write_file(dir, ".vscode/settings.json", VSCODE_SETTINGS.as_bytes())?;

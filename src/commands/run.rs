@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -20,8 +21,15 @@ pub fn run(day: Option<&str>, json: bool) -> Result<ExitCode> {
     let spinner = indicatif::ProgressBar::new_spinner()
         .with_message(format!("building and testing {}", exercise.name));
     spinner.enable_steady_tick(Duration::from_millis(100));
+    let shown = spinner.clone();
+    let day = exercise.name.clone();
     let options = RunOptions {
         color: palette::enabled() && !json,
+        on_progress: Some(Arc::new(move |built, total, name: &str| {
+            shown.set_message(format!(
+                "building {day}'s libraries for the first time: {built}/{total} crates ({name})"
+            ));
+        })),
         ..RunOptions::default()
     };
     let verdict = runner::run_exercise(&app.course, &exercise, &options);

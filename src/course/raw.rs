@@ -59,4 +59,9 @@ pub struct RawServe {
     /// where the port goes (`curl -i http://127.0.0.1:{port}/todos`).
     #[serde(default, rename = "try")]
     pub examples: Vec<Spanned<String>>,
+    /// Environment variables the service gets unless the learner's environment sets them,
+    /// e.g. `env = { DATABASE_URL = "sqlite://{data}/app.db" }`; `{data}` is the day's data
+    /// folder (`.backlings/data/DAY`), `{port}` its port.
+    #[serde(default)]
+    pub env: std::collections::BTreeMap<String, String>,
 }

@@ -5,8 +5,8 @@ use std::fmt;
 use std::ops::Range;
 use std::time::Duration;
 
+use super::model::{Course, DEFAULT_TIMEOUT, Exercise, FORMAT_VERSION, Serve};
 use super::raw::{RawCourse, RawExercise, RawServe};
-use super::{Course, DEFAULT_TIMEOUT, Exercise, FORMAT_VERSION, Serve};
 
 /// Longest per-test timeout a course may ask for.
 const MAX_TIMEOUT_SECS: u64 = 600;
@@ -240,6 +240,7 @@ fn check_serve(name: &str, raw: &RawServe, text: &str, problems: &mut Vec<Proble
     Serve {
         port,
         examples: raw.examples.iter().map(|e| e.get_ref().clone()).collect(),
+        env: raw.env.clone().into_iter().collect(),
     }
 }
 

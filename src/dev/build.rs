@@ -9,11 +9,12 @@ use std::sync::Arc;
 use anyhow::Result;
 use indicatif::ProgressBar;
 
-use super::check::{Subject, backticked, plural};
 use super::listing::Day;
+use super::subject::Subject;
 use super::{Problem, tools};
 use crate::runner::cargo::{self, Build, BuildOptions};
 use crate::runner::{self, Diagnostic, RunOptions, TestResult, Verdict};
+use crate::ui::text::{backticked, plural};
 
 /// How many passing test names to show before "and N more".
 const NAMES_SHOWN: usize = 5;
@@ -42,6 +43,14 @@ pub fn check(subject: &Subject, bar: &ProgressBar, problems: &mut Vec<Problem>) 
             compiled.push(package.as_str());
         }
     }
+    bar.set_message("starting the solutions' services");
+    let passing: Vec<(&Day, &str)> = solutions
+        .list
+        .iter()
+        .filter(|(_, package)| compiled.contains(&package.as_str()))
+        .map(|(day, package)| (*day, package.as_str()))
+        .collect();
+    super::serving::solutions_listen(subject, &passing, problems)?;
     bar.set_message("cargo fmt --check on the solutions");
     problems.extend(tools::fmt(&subject.root, &compiled)?);
     bar.inc(1);

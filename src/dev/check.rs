@@ -5,15 +5,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use indicatif::ProgressBar;
-use toml::Table;
 
-use super::listing::{self, Day};
-use super::{Problem, build, manifest};
+use super::subject::Subject;
+use super::{Problem, build, listing};
 use crate::course::INFO_FILE;
 use info::{hints_are_present, info_is_valid, no_placeholders_left};
 use layout::{
     exercise_has_a_lesson, exercise_has_tests, listed_days_exist, nothing_unlisted,
-    solution_tests_are_identical,
+    servable_days_have_a_program, solution_tests_are_identical,
 };
 use manifests::{
     dependencies_come_from_the_workspace, manifests_match, root_manifest, workspace_has_every_day,
@@ -21,10 +20,8 @@ use manifests::{
 
 mod info;
 mod layout;
+mod links;
 mod manifests;
-
-/// Where CONTRIBUTING.md tells how; named in fixes that need more than one line.
-const GUIDE: &str = "CONTRIBUTING.md";
 
 /// What to check.
 #[derive(Debug, Clone, Copy)]
@@ -40,30 +37,6 @@ pub struct Checked {
     pub days: usize,
     pub built: bool,
     pub problems: Vec<Problem>,
-}
-
-/// The course under check: its root, `info.toml`, the days listed there, the root manifest.
-pub struct Subject {
-    pub root: PathBuf,
-    pub days: Vec<Day>,
-    /// `None` when the root `Cargo.toml` is missing or does not parse (a problem of its own).
-    pub workspace: Option<Table>,
-}
-
-impl Subject {
-    pub fn read(&self, relative: &str) -> Option<String> {
-        std::fs::read_to_string(self.root.join(relative)).ok()
-    }
-
-    pub fn manifest(&self, relative: &str) -> Option<Table> {
-        self.read(relative)?.parse().ok()
-    }
-
-    pub fn is_member(&self, path: &str) -> bool {
-        self.workspace
-            .as_ref()
-            .is_some_and(|w| manifest::is_member(w, path))
-    }
 }
 
 /// Checks the course at `root`. An error means it could not be checked at all.
@@ -118,22 +91,11 @@ fn check_files(subject: &Subject, problems: &mut Vec<Problem>) {
     nothing_unlisted(subject, problems);
     for day in &subject.days {
         exercise_has_a_lesson(subject, day, problems);
+        links::lesson_links_its_sources(subject, day, problems);
+        servable_days_have_a_program(subject, day, problems);
         exercise_has_tests(subject, day, problems);
         solution_tests_are_identical(subject, day, problems);
         manifests_match(subject, day, problems);
         dependencies_come_from_the_workspace(subject, day, problems);
     }
-}
-
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
-pub fn backticked(names: &[impl AsRef<str>]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
-    quoted.join(", ")
 }

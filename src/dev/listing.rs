@@ -26,6 +26,7 @@ struct RawDay {
     hints: Option<Spanned<Vec<Spanned<toml::Value>>>>,
     starter_may_pass: Option<toml::Value>,
     timeout_secs: Option<toml::Value>,
+    serve: Option<toml::Value>,
 }
 
 /// One listed day, as far as the checks need it.
@@ -38,6 +39,8 @@ pub struct Day {
     pub hints: Option<Vec<(String, Pos)>>,
     pub starter_may_pass: bool,
     pub timeout: Duration,
+    /// The day declares a service (`serve`), with this port when it is a valid one.
+    pub serve: Option<Option<u16>>,
 }
 
 /// The days whose names are well formed and not repeated (the strict validation reports the
@@ -73,5 +76,11 @@ fn day(raw: RawDay, text: &str) -> Day {
         hints: raw.hints.map(|h| h.get_ref().iter().map(string).collect()),
         starter_may_pass: raw.starter_may_pass.is_some(),
         timeout,
+        serve: raw.serve.map(|serve| {
+            serve
+                .get("port")
+                .and_then(toml::Value::as_integer)
+                .and_then(|port| u16::try_from(port).ok())
+        }),
     }
 }

@@ -8,10 +8,15 @@ mod listing;
 mod manifest;
 pub mod new;
 pub mod report;
+mod serving;
+mod subject;
 mod template;
 mod tools;
 
 use std::fmt;
+
+/// Where CONTRIBUTING.md tells how; named in fixes that need more than one line.
+const GUIDE: &str = "CONTRIBUTING.md";
 
 /// A line and column, both 1-based.
 pub type Pos = (usize, usize);

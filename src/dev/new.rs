@@ -5,6 +5,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use super::template::{self, DayFiles};
+use crate::course::GITIGNORE;
 use crate::embedded;
 
 /// Writes a new course into `dir`, which must not exist or be empty.
@@ -31,7 +32,7 @@ pub fn create(dir: &Path) -> Result<()> {
     write("info.toml", &template::info_toml(&title))?;
     write("Cargo.toml", &template::workspace_manifest(&profile))?;
     write("README.md", &template::readme(&title))?;
-    write(".gitignore", template::GITIGNORE)?;
+    write(".gitignore", GITIGNORE)?;
     write_day(dir, "day01_hello", &template::example_day())
 }
 

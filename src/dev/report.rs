@@ -5,8 +5,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Problem;
-use super::check::{Checked, plural};
+use super::check::Checked;
 use crate::ui::palette;
+use crate::ui::text::plural;
 
 /// Every problem, then the count line.
 pub fn render(out: &mut impl Write, checked: &Checked) -> io::Result<()> {

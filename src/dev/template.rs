@@ -7,8 +7,6 @@ const FALLBACK_PROFILE: &str = "\
 debug = \"line-tables-only\"
 ";
 
-pub const GITIGNORE: &str = "/target\n/.backlings-state.toml*\n/.backlings/\n";
-
 /// The workspace manifest of a new course: exercises and solutions are both members, so
 /// `dev check` builds the solutions with the exercises' lock file and target directory.
 pub fn workspace_manifest(profile: &str) -> String {
@@ -103,6 +101,10 @@ hints = [
 # Optional, with a reason: this day's starter code may pass some tests (an introductory day),
 # so `backlings dev check` skips its "every test fails as shipped" rule.
 # starter_may_pass = "the first day shows what a passing test looks like"
+# For a day that builds a server (its crate has src/main.rs): how `backlings serve` runs it. Its
+# port, requests to try with {{port}} where the port goes, and environment variables the service
+# gets unless they are set ({{data}} is the day's data folder under .backlings/data/).
+# serve = {{ port = 3001, try = ["curl -i http://127.0.0.1:{{port}}/"], env = {{ DB = "{{data}}/app.db" }} }}
 "#
     )
 }
@@ -272,7 +274,9 @@ pub fn new_day(name: &str, day: usize, title: &str) -> DayFiles {
         "# Day {day}: {title}\n\n\
          TODO: the lesson: what the learner builds today, the new ideas, links to the docs.\n\n\
          ## Your task\n\n\
-         TODO: what to implement, in the order the tests check it.\n"
+         TODO: what to implement, in the order the tests check it.\n\n\
+         ## Sources\n\n\
+         - [The Rust standard library](https://doc.rust-lang.org/std/)\n"
     );
     let starter = "//! The learner's starting point: it compiles, and leaves the work to `todo!()`.\n\n\
         /// Replace with the day's public surface, documented for the learner.\n\

@@ -1,5 +1,6 @@
-//! The course a submission is graded against: its files, from the copy built into backlings or
-//! from a course directory. Never from the submission.
+//! The course a submission is graded against: its files (info.toml, the manifest and lock, the
+//! exercises and the test support crate), from the copy built into backlings or from a course
+//! directory. Never from the submission.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -7,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use crate::course::{Course, INFO_FILE, validate};
-use crate::embedded;
+use crate::embedded::{self, SUPPORT_DIR};
 
 /// The course's files by path relative to its root (`/`-separated), and the course they define.
 pub struct Source {
@@ -53,6 +54,9 @@ impl Source {
             }
         }
         read_tree(root, "exercises", &mut files)?;
+        if root.join(SUPPORT_DIR).is_dir() {
+            read_tree(root, SUPPORT_DIR, &mut files)?;
+        }
         Source::from_files(files, format!("`{}`", root.display()))
     }
 
@@ -90,26 +94,23 @@ impl Source {
 
 /// What grading needs of a course: never solutions, never the runner's own sources.
 fn is_course_file(path: &str) -> bool {
-    matches!(path, INFO_FILE | "Cargo.toml" | "Cargo.lock") || path.starts_with("exercises/")
+    matches!(path, INFO_FILE | "Cargo.toml" | "Cargo.lock")
+        || path.starts_with("exercises/")
+        || path
+            .strip_prefix(SUPPORT_DIR)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Reads every regular file under `root/relative` into `files`, skipping build output.
 fn read_tree(root: &Path, relative: &str, files: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
     let dir = root.join(relative);
-    let entries =
-        std::fs::read_dir(&dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
-    for entry in entries {
-        let entry = entry.with_context(|| format!("cannot read `{}`", dir.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = format!("{relative}/{name}");
-        let kind = entry.file_type()?;
-        if kind.is_dir() && name != "target" && !name.starts_with('.') {
-            read_tree(root, &path, files)?;
-        } else if kind.is_file() {
-            let bytes = std::fs::read(entry.path())
-                .with_context(|| format!("cannot read `{}`", entry.path().display()))?;
-            files.insert(path, bytes);
-        }
+    if !dir.is_dir() {
+        bail!("cannot read `{}`: it is not a folder", dir.display());
+    }
+    for entry in crate::tree::entries(&dir).into_iter().filter(|e| e.is_file) {
+        let bytes = std::fs::read(&entry.absolute)
+            .with_context(|| format!("cannot read `{}`", entry.absolute.display()))?;
+        files.insert(format!("{relative}/{}", entry.path), bytes);
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! The workspace a submission is graded in: the course's files, with only each graded day's
-//! `src/` taken from the submission. Also lists the protected files the submission changed.
+//! The workspace a submission is graded in: the course's files (the test support crate among
+//! them), with only each graded day's `src/` taken from the submission. Also lists the
+//! protected files the submission changed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -8,7 +9,7 @@ use anyhow::{Context, Result};
 
 use super::source::Source;
 use crate::course::INFO_FILE;
-use crate::embedded::write_file;
+use crate::embedded::{SUPPORT_DIR, write_file};
 
 /// A learner's `src/` larger than this is not copied (the day is graded as shipped).
 const SRC_LIMIT: u64 = 8 * 1024 * 1024;
@@ -83,11 +84,18 @@ pub fn prepare(
 /// Every regular file under a learner's `src/` (symlinks are not followed), when it has a
 /// `lib.rs` and stays within the size limit.
 fn learner_src(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Missing> {
+    if !dir.is_dir() {
+        return Err(Missing::NoSource);
+    }
     let mut files = Vec::new();
     let mut size = 0;
-    collect(dir, "", &mut files, &mut size).map_err(|_| Missing::NoSource)?;
-    if size > SRC_LIMIT {
-        return Err(Missing::TooLarge);
+    for entry in crate::tree::entries(dir).into_iter().filter(|e| e.is_file) {
+        size += std::fs::metadata(&entry.absolute).map_or(0, |m| m.len());
+        if size > SRC_LIMIT {
+            return Err(Missing::TooLarge);
+        }
+        let bytes = std::fs::read(&entry.absolute).map_err(|_| Missing::NoSource)?;
+        files.push((entry.path, bytes));
     }
     if !files.iter().any(|(path, _)| path == "lib.rs") {
         return Err(Missing::NoSource);
@@ -95,95 +103,67 @@ fn learner_src(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Missing> {
     Ok(files)
 }
 
-fn collect(
-    dir: &Path,
-    prefix: &str,
-    files: &mut Vec<(String, Vec<u8>)>,
-    size: &mut u64,
-) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            collect(&entry.path(), &format!("{name}/"), files, size)?;
-        } else if kind.is_file() {
-            *size += entry.metadata()?.len();
-            if *size > SRC_LIMIT {
-                return Ok(());
-            }
-            files.push((name, std::fs::read(entry.path())?));
-        }
-    }
-    Ok(())
-}
-
-/// The protected files of the graded days (everything outside `src/`) and `info.toml` that the
-/// submission modified, deleted or added, compared with the course's copy.
+/// The protected files that the submission modified, deleted or added, compared with the
+/// course's copy: `info.toml`, the graded days' files outside `src/`, and the whole test
+/// support crate (the days' tests build with it, so grading always uses the course's).
 pub fn changed_files(
     source: &Source,
     submission: &Path,
     graded: &BTreeSet<String>,
 ) -> Vec<Protected> {
     let mut changed = Vec::new();
-    let mut added = Vec::new();
-    let mut compare = |path: String, expected: &[u8]| {
-        let change = match std::fs::read(submission.join(&path)) {
-            Ok(actual) if actual == expected => return,
-            Ok(_) => Change::Modified,
-            Err(_) => Change::Deleted,
-        };
-        changed.push(Protected { path, change });
-    };
     if let Some(info) = source.files.get(INFO_FILE) {
-        compare(INFO_FILE.to_string(), info);
+        compare(submission, INFO_FILE.to_string(), info, &mut changed);
     }
     for name in graded {
-        let day = format!("exercises/{name}");
-        let mut known = BTreeSet::new();
-        for (relative, bytes) in source.under(&day).filter(|(p, _)| !p.starts_with("src/")) {
-            known.insert(relative.to_string());
-            compare(format!("{day}/{relative}"), bytes);
-        }
-        added.extend(
-            extra_files(&submission.join(&day), &known)
-                .into_iter()
-                .map(|relative| Protected {
-                    path: format!("{day}/{relative}"),
-                    change: Change::Added,
-                }),
+        compare_dir(
+            source,
+            submission,
+            &format!("exercises/{name}"),
+            true,
+            &mut changed,
         );
     }
-    changed.append(&mut added);
+    if source.under(SUPPORT_DIR).next().is_some() {
+        compare_dir(source, submission, SUPPORT_DIR, false, &mut changed);
+    }
     changed.sort();
     changed
 }
 
-/// Files in a submitted day outside `src/` that the course does not have (build output and
-/// hidden files aside).
-fn extra_files(day_dir: &Path, known: &BTreeSet<String>) -> Vec<String> {
-    let mut found = Vec::new();
-    names(day_dir, "", &mut found);
-    found
-        .into_iter()
-        .filter(|p| !p.starts_with("src/") && !known.contains(p))
-        .collect()
+fn compare(submission: &Path, path: String, expected: &[u8], changed: &mut Vec<Protected>) {
+    let change = match std::fs::read(submission.join(&path)) {
+        Ok(actual) if actual == expected => return,
+        Ok(_) => Change::Modified,
+        Err(_) => Change::Deleted,
+    };
+    changed.push(Protected { path, change });
 }
 
-fn names(dir: &Path, prefix: &str, found: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        if file_name.starts_with('.') || file_name == "target" {
-            continue;
-        }
-        let name = format!("{prefix}{file_name}");
-        match entry.file_type() {
-            Ok(kind) if kind.is_dir() => names(&entry.path(), &format!("{name}/"), found),
-            Ok(_) => found.push(name),
-            Err(_) => {}
-        }
+/// The course's files under `dir` against the submission's, and the submission's extra files
+/// there; a day's `src/` (`learner_src`) is the learner's and not compared.
+fn compare_dir(
+    source: &Source,
+    submission: &Path,
+    dir: &str,
+    learner_src: bool,
+    changed: &mut Vec<Protected>,
+) {
+    let protected = |path: &str| !(learner_src && path.starts_with("src/"));
+    let mut known = BTreeSet::new();
+    for (relative, bytes) in source.under(dir).filter(|(p, _)| protected(p)) {
+        known.insert(relative.to_string());
+        compare(submission, format!("{dir}/{relative}"), bytes, changed);
     }
+    let found = crate::tree::entries(&submission.join(dir));
+    changed.extend(
+        found
+            .into_iter()
+            .map(|entry| entry.path)
+            .filter(|p| protected(p) && !known.contains(p))
+            .map(|relative| Protected {
+                path: format!("{dir}/{relative}"),
+                change: Change::Added,
+            }),
+    );
 }

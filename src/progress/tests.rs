@@ -1,28 +1,8 @@
 use super::*;
-use crate::course::{Course, Exercise};
+use crate::course::Course;
 
 fn course(names: &[&str]) -> Course {
-    let exercises = names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| Exercise {
-            name: name.to_string(),
-            day: i as u32 + 1,
-            title: name.to_string(),
-            topics: vec![],
-            hints: vec!["h".into()],
-            timeout: crate::course::DEFAULT_TIMEOUT,
-            starter_may_pass: None,
-            serve: None,
-        })
-        .collect();
-    Course {
-        root: "/".into(),
-        title: "T".into(),
-        welcome: String::new(),
-        final_message: String::new(),
-        exercises,
-    }
+    Course::with_days(names)
 }
 
 fn date(s: &str) -> NaiveDate {

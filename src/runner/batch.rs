@@ -24,6 +24,9 @@ pub struct Batch {
     pub complete: bool,
 }
 
+/// When each test's result line arrived, from the start of the run.
+type Arrivals = Arc<Mutex<HashMap<String, Duration>>>;
+
 /// Runs every test of `exe` in one process. `None` when the run was cancelled.
 pub fn run(exe: &Path, package_dir: &Path, options: &ExecOptions) -> Option<Batch> {
     let mut cmd = Command::new(exe);
@@ -32,22 +35,8 @@ pub fn run(exe: &Path, package_dir: &Path, options: &ExecOptions) -> Option<Batc
         .current_dir(package_dir)
         .env("RUST_BACKTRACE", "0")
         .env("CARGO_MANIFEST_DIR", package_dir);
-    // When each result line arrived: a test's duration is at most the time to its line.
-    let started = Instant::now();
-    let finished: Arc<Mutex<HashMap<String, Duration>>> = Arc::default();
-    let seen = finished.clone();
-    let limits = Limits {
-        timeout: Some(options.timeout),
-        output_cap: options.output_cap,
-        cancel: options.cancel.clone(),
-        on_stdout_line: Some(Arc::new(move |line: &str| {
-            if let Some((name, _)) = result_line(line) {
-                let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
-                seen.insert(name.to_string(), started.elapsed());
-            }
-        })),
-    };
-    let outcome = match process::run(cmd, &limits) {
+    let arrivals = Arrivals::default();
+    let outcome = match process::run(cmd, &limits(options, arrivals.clone())) {
         Ok(outcome) => outcome,
         // The per-test path reports why the binary cannot start, test by test.
         Err(_) => return Some(Batch::nothing()),
@@ -62,24 +51,52 @@ pub fn run(exe: &Path, package_dir: &Path, options: &ExecOptions) -> Option<Batc
         && !parsed.stray
         && parsed.summary
         && parsed.announced == Some(parsed.results.len());
-    let durations = finished.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let arrivals = arrivals.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    Some(Batch {
+        settled: settle_all(&stdout, &parsed, clean, &arrivals),
+        complete: clean,
+    })
+}
+
+/// The day's limits, noting when each result line arrives: a test's duration is at most the
+/// time to its line.
+fn limits(options: &ExecOptions, arrivals: Arrivals) -> Limits {
+    let started = Instant::now();
+    Limits {
+        timeout: Some(options.timeout),
+        output_cap: options.output_cap,
+        cancel: options.cancel.clone(),
+        on_stdout_line: Some(Arc::new(move |line: &str| {
+            if let Some((name, _)) = result_line(line) {
+                let mut arrivals = arrivals.lock().unwrap_or_else(|e| e.into_inner());
+                arrivals.insert(name.to_string(), started.elapsed());
+            }
+        })),
+    }
+}
+
+/// The verdicts that stand: every reported one from a clean run; from any other, the passes
+/// and ignores (a failure's output may be missing). By name.
+fn settle_all(
+    stdout: &str,
+    parsed: &Parsed,
+    clean: bool,
+    arrivals: &HashMap<String, Duration>,
+) -> Vec<TestResult> {
     let once = |name: &str| parsed.results.iter().filter(|(n, _)| n == name).count() == 1;
     let mut settled: Vec<TestResult> = parsed
         .results
         .iter()
         // A name reported twice was written by the code under test, not by libtest.
         .filter(|(name, reported)| once(name) && (clean || *reported != Reported::Failed))
-        .filter_map(|(name, reported)| settle(&stdout, name, *reported, &parsed.failed))
+        .filter_map(|(name, reported)| settle(stdout, name, *reported, &parsed.failed))
         .map(|mut result| {
-            result.duration = durations.get(&result.name).copied().unwrap_or_default();
+            result.duration = arrivals.get(&result.name).copied().unwrap_or_default();
             result
         })
         .collect();
     settled.sort_by(|a, b| a.name.cmp(&b.name));
-    Some(Batch {
-        settled,
-        complete: clean,
-    })
+    settled
 }
 
 impl Batch {
@@ -196,18 +213,7 @@ fn section(stdout: &str, name: &str, failed: &[String]) -> String {
     let end = next_header
         .or_else(|| body.rfind("\nfailures:\n"))
         .unwrap_or(body.len());
-    without_backtrace_note(&body[..end])
-}
-
-/// Captured output without libtest's `note: run with RUST_BACKTRACE=1` line: the runner sets
-/// the variable itself, and with tests in parallel the note goes to whichever test panicked
-/// first, so keeping it would make the same failure read differently from run to run.
-pub(super) fn without_backtrace_note(text: &str) -> String {
-    let kept: Vec<&str> = text
-        .lines()
-        .filter(|line| !line.starts_with("note: run with `RUST_BACKTRACE=1`"))
-        .collect();
-    kept.join("\n").trim_matches('\n').to_string()
+    libtest::without_backtrace_note(&body[..end])
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Building days with `cargo test --no-run` (or `cargo build --tests` when grading) and reading its JSON messages: the test executables
 //! per package, and the compiler errors.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use super::cargo_json::{
-    Artifact, CompilerMessage, Diagnostic as RustcDiagnostic, Message, Metadata,
+    Artifact, CompilerMessage, Diagnostic as RustcDiagnostic, Message, Metadata, Package,
 };
 use super::process::{self, Cancel, Exit, Limits, LineSink};
 use super::verdict::{Diagnostic, Location};
@@ -92,6 +92,75 @@ fn host_triple() -> String {
                 .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
         })
         .unwrap_or_else(|| "x86_64-unknown-linux-gnu".into())
+}
+
+/// The target directory cargo uses for the workspace at `root`.
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(|dir| root.join(dir))
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// Whether cargo has built `package` before in `target_dir` (its fingerprints are there).
+pub fn was_built(target_dir: &Path, package: &str) -> bool {
+    let prefix = format!("{package}-");
+    std::fs::read_dir(target_dir.join("debug/.fingerprint")).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+    })
+}
+
+/// About how many units cargo builds for `packages` from nothing: their dependency closure,
+/// build scripts and test binaries.
+pub fn units(root: &Path, packages: &[&str], cancel: Option<Cancel>) -> Result<usize> {
+    Ok(count_units(&metadata(root, cancel)?, packages))
+}
+
+fn count_units(metadata: &Metadata, roots: &[&str]) -> usize {
+    let graph: HashMap<&str, Vec<&str>> = metadata
+        .resolve
+        .nodes
+        .iter()
+        .map(|n| {
+            (
+                n.id.as_str(),
+                n.deps.iter().map(|d| d.pkg.as_str()).collect(),
+            )
+        })
+        .collect();
+    let packages: HashMap<&str, &Package> = metadata
+        .packages
+        .iter()
+        .map(|p| (p.id.as_str(), p))
+        .collect();
+    let mut stack: Vec<&str> = metadata
+        .workspace_members
+        .iter()
+        .map(String::as_str)
+        .filter(|id| {
+            packages
+                .get(id)
+                .is_some_and(|p| roots.contains(&p.name.as_str()))
+        })
+        .collect();
+    let mut seen = HashSet::new();
+    while let Some(id) = stack.pop() {
+        if seen.insert(id) {
+            stack.extend(graph.get(id).into_iter().flatten());
+        }
+    }
+    let build_scripts = seen
+        .iter()
+        .filter_map(|id| packages.get(id))
+        .filter(|p| {
+            p.targets
+                .iter()
+                .any(|t| t.kind.iter().any(|k| k == "custom-build"))
+        })
+        .count();
+    // Each workspace member also builds its test binary.
+    seen.len() + build_scripts + roots.len()
 }
 
 /// Builds the tests of `packages` in the workspace at `root` in one cargo invocation.

@@ -180,7 +180,7 @@ fn judge(test: &Planned, outcome: Outcome) -> Option<TestResult> {
     let captured = if parsed.captured.is_empty() {
         outcome.stderr.text().trim().to_string()
     } else {
-        super::batch::without_backtrace_note(&parsed.captured)
+        libtest::without_backtrace_note(&parsed.captured)
     };
     let output = match (parsed.stray.is_empty(), captured.is_empty()) {
         (true, _) => captured,

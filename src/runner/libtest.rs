@@ -164,5 +164,16 @@ pub fn parse_location(text: &str) -> Option<Location> {
     Some(Location { file, line, col })
 }
 
+/// Captured output without libtest's `note: run with RUST_BACKTRACE=1` line: the runner sets
+/// the variable itself, and with tests in parallel the note goes to whichever test panicked
+/// first, so keeping it would make the same failure read differently from run to run.
+pub fn without_backtrace_note(text: &str) -> String {
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|line| !line.starts_with("note: run with `RUST_BACKTRACE=1`"))
+        .collect();
+    kept.join("\n").trim_matches('\n').to_string()
+}
+
 #[cfg(test)]
 mod tests;

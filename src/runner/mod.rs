@@ -12,6 +12,8 @@ pub mod service;
 pub mod verdict;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -24,6 +26,10 @@ pub use verdict::{Diagnostic, Location, Status, TestResult, Verdict};
 /// Captured output kept per test stream.
 pub const OUTPUT_CAP: usize = 64 * 1024;
 
+/// Called while a day's first build compiles its libraries: (crates built, about how many,
+/// the crate just built).
+pub type BuildProgress = Arc<dyn Fn(usize, usize, &str) + Send + Sync>;
+
 /// How to run a day.
 #[derive(Clone, Default)]
 pub struct RunOptions {
@@ -31,6 +37,9 @@ pub struct RunOptions {
     pub cancel: Option<Cancel>,
     pub jobs: Option<usize>,
     pub target_dir: Option<PathBuf>,
+    /// Told of the build's progress when the day was never built before (a day whose
+    /// libraries build for the first time can take a minute).
+    pub on_progress: Option<BuildProgress>,
 }
 
 impl RunOptions {
@@ -52,9 +61,33 @@ impl RunOptions {
 /// Builds one day and runs each of its tests in its own process.
 /// Returns `Err(Cancelled)` (downcastable) when `options.cancel` fired.
 pub fn run_exercise(course: &Course, exercise: &Exercise, options: &RunOptions) -> Result<Verdict> {
-    let build = cargo::build_tests(&course.root, &[&exercise.name], &options.build_options())?;
+    let mut build_options = options.build_options();
+    if let Some(report) = &options.on_progress {
+        build_options.on_artifact = first_build_progress(course, &exercise.name, options, report);
+    }
+    let build = cargo::build_tests(&course.root, &[&exercise.name], &build_options)?;
     let dir = course.exercise_dir(exercise);
     test_built(&build, &exercise.name, &dir, exercise.timeout, options)
+}
+
+/// A counter of the crates a day's first build compiles, reporting to `report`; `None` when
+/// the day was built before (then the build is incremental and quick).
+fn first_build_progress(
+    course: &Course,
+    day: &str,
+    options: &RunOptions,
+    report: &BuildProgress,
+) -> Option<process::LineSink> {
+    let target = (options.target_dir.clone()).unwrap_or_else(|| cargo::target_dir(&course.root));
+    if cargo::was_built(&target, day) {
+        return None;
+    }
+    let total = cargo::units(&course.root, &[day], options.cancel.clone()).unwrap_or(0);
+    let (built, report) = (AtomicUsize::new(0), report.clone());
+    Some(Arc::new(move |name: &str| {
+        let n = built.fetch_add(1, Ordering::SeqCst) + 1;
+        report(n, total.max(n), name);
+    }))
 }
 
 /// The verdict for one package of a finished build: its compile errors, or its tests' results.

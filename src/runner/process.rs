@@ -301,30 +301,31 @@ pub fn kill_all_active() {
 }
 
 /// Kills every process in the group led by `pid`; a group already gone is not an error.
-#[cfg(unix)]
 pub fn kill_group(pid: u32) {
-    use nix::sys::signal::{Signal, killpg};
-    use nix::unistd::Pid;
-    if let Ok(pid) = i32::try_from(pid) {
-        let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
-    }
+    signal_group(pid, true);
 }
-
-#[cfg(not(unix))]
-pub fn kill_group(_pid: u32) {}
 
 /// Asks every process in the group led by `pid` to stop (SIGTERM).
-#[cfg(unix)]
 pub fn terminate_group(pid: u32) {
+    signal_group(pid, false);
+}
+
+#[cfg(unix)]
+fn signal_group(pid: u32, kill: bool) {
     use nix::sys::signal::{Signal, killpg};
     use nix::unistd::Pid;
+    let signal = if kill {
+        Signal::SIGKILL
+    } else {
+        Signal::SIGTERM
+    };
     if let Ok(pid) = i32::try_from(pid) {
-        let _ = killpg(Pid::from_raw(pid), Signal::SIGTERM);
+        let _ = killpg(Pid::from_raw(pid), signal);
     }
 }
 
 #[cfg(not(unix))]
-pub fn terminate_group(_pid: u32) {}
+fn signal_group(_pid: u32, _kill: bool) {}
 
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,7 @@ pub mod fit;
 pub mod list;
 pub mod marks;
 pub mod palette;
+pub mod text;
 pub mod verdict;
 
 /// `println!` that hands back the write error instead of panicking: with stdout closed early

@@ -19,20 +19,25 @@ use crate::cli::ColorChoice;
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
 static LINKS: AtomicBool = AtomicBool::new(false);
+static STDERR_ENABLED: AtomicBool = AtomicBool::new(false);
 
-/// Decides colour for stdout (and stderr, which follows it).
+/// Decides colour for stdout and for stderr, each by whether it is a terminal.
 pub fn init(choice: ColorChoice) {
-    let env = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
-    let enabled = match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto if env("NO_COLOR") => false,
-        ColorChoice::Auto if env("CLICOLOR_FORCE") => true,
-        ColorChoice::Auto => std::io::stdout().is_terminal(),
+    let decide = |is_terminal: bool| {
+        let env = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+        match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if env("NO_COLOR") => false,
+            ColorChoice::Auto if env("CLICOLOR_FORCE") => true,
+            ColorChoice::Auto => is_terminal,
+        }
     };
+    let enabled = decide(std::io::stdout().is_terminal());
     ENABLED.store(enabled, Ordering::Relaxed);
     let links = enabled && supports_hyperlinks::on(supports_hyperlinks::Stream::Stdout);
     LINKS.store(links, Ordering::Relaxed);
+    STDERR_ENABLED.store(decide(std::io::stderr().is_terminal()), Ordering::Relaxed);
     colored::control::set_override(enabled);
 }
 
@@ -60,6 +65,15 @@ impl Palette {
         Palette {
             colour: enabled(),
             links: LINKS.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Stderr's palette, as [`init`] decided: errors piped to a file stay plain even when
+    /// stdout is a terminal.
+    pub fn stderr() -> Palette {
+        Palette {
+            colour: STDERR_ENABLED.load(Ordering::Relaxed),
+            links: false,
         }
     }
 

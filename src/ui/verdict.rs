@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use super::palette;
+use super::text::plural;
 use crate::course::{Course, Exercise};
 use crate::runner::{Diagnostic, Location, Status, TestResult, Verdict};
 
@@ -37,7 +38,7 @@ pub fn summary(exercise: &Exercise, verdict: &Verdict) -> String {
         Verdict::CompileError(errors) => {
             let n = errors.len();
             format!(
-                "{}: does not compile ({n} {})",
+                "{}: does not compile ({})",
                 exercise.name,
                 plural(n, "error", "errors")
             )
@@ -166,8 +167,4 @@ fn slow_note(test: &TestResult) -> String {
 pub fn location(course: &Course, at: &Location) -> String {
     let text = format!("{}:{}:{}", at.file, at.line, at.col);
     palette::link(&course.root.join(&at.file), &text)
-}
-
-pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }

@@ -23,6 +23,13 @@ pub enum Event {
     },
     /// The background warm-up ended: finished, cancelled (a run needed cargo), or failed.
     WarmupEnded(Result<crate::warmup::Warmed, String>),
+    /// The run of this generation built a crate of the day's first build.
+    BuildProgress {
+        generation: u64,
+        built: usize,
+        total: usize,
+        name: String,
+    },
     /// A run ended; stale generations are ignored.
     Finished {
         generation: u64,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use notify::{Config, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 
-use super::Event;
+use super::event::Event;
 
 /// How often `--poll` looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);

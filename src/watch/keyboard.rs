@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crossterm::event::{self, Event as TermEvent, KeyEventKind};
 
-use super::Event;
+use super::event::Event;
 
 /// How long one wait for a key lasts before the reader looks whether it must pause.
 const POLL: Duration = Duration::from_millis(50);

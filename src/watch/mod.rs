@@ -40,8 +40,8 @@ pub fn run(app: App, args: &WatchArgs) -> Result<ExitCode> {
     };
     let guard = terminal::Guard::enter()?;
     let keyboard = keyboard::start(tx.clone());
-    let warm = args.no_warmup || crate::warmup::is_warm(&app.course);
-    let mut watch = Watch::new(app, jobs::Jobs::new(tx, warm), notice, files);
+    let queue = warm_queue(&app, args.no_warmup);
+    let mut watch = Watch::new(app, jobs::Jobs::new(tx, queue), notice, files);
     watch.keyboard = Some(keyboard);
     watch.editor = args.editor.clone();
     watch.start_run(watch.shown);
@@ -53,6 +53,20 @@ pub fn run(app: App, args: &WatchArgs) -> Result<ExitCode> {
     drop(watch);
     drop(guard);
     result.map(|()| ExitCode::SUCCESS)
+}
+
+/// The days to warm up in the background, starting with the learner's: those never built.
+fn warm_queue(app: &App, declined: bool) -> Vec<String> {
+    let course = &app.course;
+    if declined || crate::warmup::is_warm(course) {
+        return Vec::new();
+    }
+    let target = crate::warmup::target_dir(course);
+    let current = app.progress.current_index(course);
+    crate::warmup::order(course, current)
+        .into_iter()
+        .filter(|day| !crate::runner::cargo::was_built(&target, day))
+        .collect()
 }
 
 /// Waits for the next event or the end of the debounce window, handles it, and redraws.

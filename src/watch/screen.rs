@@ -154,6 +154,12 @@ fn footer(watch: &Watch, width: usize, height: usize) -> Vec<String> {
 
 /// `Running the tests...`, or where the lesson is (a link where the terminal makes one).
 fn status(watch: &Watch, width: usize) -> String {
+    if let (true, Some((built, total, name))) = (watch.jobs.is_running(), &watch.building) {
+        let building = format!(
+            "Building the day's libraries for the first time: {built}/{total} crates ({name})..."
+        );
+        return palette::warn(&fit::cut(&building, width)).to_string();
+    }
     if watch.jobs.is_running() {
         return palette::warn("Running the tests...").to_string();
     }
@@ -178,10 +184,12 @@ fn bar(watch: &Watch) -> String {
         progress.done_count(course),
         course.exercises.len()
     );
-    if let Some((done, total)) = watch.jobs.warming() {
+    if let Some(warming) = watch.jobs.warming() {
+        let (done, total) = warming.crates;
         bar.push_str(
             &palette::dim(&format!(
-                "  · warming up the other days: {done}/{total} crates"
+                "  · warming up `{}` ({} to go): {done}/{total} crates",
+                warming.day, warming.days_left
             ))
             .to_string(),
         );

@@ -7,11 +7,12 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::debounce::Debounce;
+use super::event::Event;
 use super::files::{self, FileWatch};
 use super::jobs::Jobs;
 use super::keyboard::Keyboard;
 use super::keymap::View;
-use super::{Event, trace};
+use super::trace;
 use crate::app::{App, messages};
 use crate::runner::Verdict;
 
@@ -24,6 +25,9 @@ pub struct Watch {
     pub notice: Option<String>,
     pub quit: bool,
     pub jobs: Jobs,
+    /// The first build of the day on screen, while it compiles libraries: crates built, about
+    /// how many, the last one.
+    pub building: Option<(usize, usize, String)>,
     pub debounce: Debounce,
     files: Option<FileWatch>,
     /// The key reader, paused while an editor has the terminal.
@@ -45,6 +49,7 @@ impl Watch {
             notice: notice.filter(|n| !n.is_empty()),
             quit: false,
             jobs,
+            building: None,
             debounce: Debounce::default(),
             files,
             keyboard: None,
@@ -64,9 +69,20 @@ impl Watch {
                 false
             }
             Event::WarmupProgress { done, total } => self.jobs.warmup_progress(done, total),
+            Event::BuildProgress {
+                generation,
+                built,
+                total,
+                name,
+            } => {
+                if self.jobs.is_current(generation) {
+                    self.building = Some((built, total, name));
+                }
+                self.jobs.build_progress(generation)
+            }
             Event::WarmupEnded(result) => {
                 // A quiet notice: it must not hide one the learner needs.
-                if let Some(notice) = self.jobs.warmup_ended(result) {
+                if let Some(notice) = self.jobs.warmup_ended(result, &self.app.course) {
                     self.notice.get_or_insert(notice);
                 }
                 true
@@ -132,6 +148,9 @@ impl Watch {
             self.verdict = None;
         }
         self.shown = index;
+        self.building = None;
+        // The warm-up follows the learner: this day's neighbours are the ones needed next.
+        self.jobs.prioritize(&self.app.course, index);
         self.jobs
             .start_run(&self.app.course, &self.app.course.exercises[index]);
     }
@@ -143,9 +162,17 @@ impl Watch {
         result: Result<Verdict, String>,
     ) -> Result<bool> {
         // A run that was cancelled or superseded: nothing on screen belongs to it.
-        if !self.jobs.finished(generation, &self.app.course) {
+        if !self.jobs.finished(generation) {
             return Ok(false);
         }
+        self.building = None;
+        let shown = self.show_verdict(name, result);
+        // The learner's verdict first; then the warm-up may have cargo.
+        self.jobs.start_warmup(&self.app.course);
+        shown
+    }
+
+    fn show_verdict(&mut self, name: &str, result: Result<Verdict, String>) -> Result<bool> {
         let verdict = match result {
             Ok(verdict) => verdict,
             Err(e) => return Ok(self.say(format!("could not run `{name}`: {e}"))),

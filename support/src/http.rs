@@ -280,9 +280,9 @@ fn parse_at_eof(bytes: &[u8], head_request: bool) -> Option<Response> {
     }
 }
 
-type Head = (u16, String, Vec<(String, String)>);
+pub(crate) type Head = (u16, String, Vec<(String, String)>);
 
-fn parse_head(head: &[u8]) -> Result<Head, String> {
+pub(crate) fn parse_head(head: &[u8]) -> Result<Head, String> {
     let text =
         std::str::from_utf8(head).map_err(|_| "the response head is not UTF-8".to_string())?;
     let mut lines = text.split("\r\n");
@@ -351,6 +351,8 @@ pub struct Reply {
     transcript: Arc<Transcript>,
     /// This exchange's place in the transcript.
     index: usize,
+    /// Why the expectations matter, shown with a failure.
+    because: Option<String>,
 }
 
 impl std::fmt::Debug for Reply {
@@ -372,7 +374,15 @@ impl Reply {
             body: response.body,
             transcript,
             index,
+            because: None,
         }
+    }
+
+    /// Says why the expectations that follow matter; a failure shows it under its message:
+    /// `server.send(stale).because("a stale ETag must not overwrite a newer change").expect_status(412)`.
+    pub fn because(mut self, why: &str) -> Reply {
+        self.because = Some(why.to_string());
+        self
     }
 
     /// The first header called `name` (any case).
@@ -406,10 +416,11 @@ impl Reply {
     /// Fails the test with `message` and the exchange.
     #[track_caller]
     pub fn fail(&self, message: impl Display) -> ! {
-        panic!(
-            "{}",
-            self.transcript.failure(&message.to_string(), self.index)
-        )
+        let mut message = message.to_string();
+        if let Some(why) = &self.because {
+            message.push_str(&format!("\n(why it matters: {why})"));
+        }
+        panic!("{}", self.transcript.failure(&message, self.index))
     }
 
     /// Fails the test with `message` and the exchange unless `condition` holds.

@@ -29,7 +29,12 @@
 //!   the exchange: each request as an equivalent `curl` command line, the response's status,
 //!   headers and body (capped), a readable JSON difference where both sides are JSON, and the
 //!   server's last output lines.
+//! - A response that does not end (server-sent events) is read as it arrives with
+//!   [`Server::open`] and [`Streaming::read_until`].
 //! - Raw TCP servers get [`Conn`]: bytes sent and received, escaped, in the same transcript.
+//! - A day whose server calls other services (an upstream API, a proxy's backends) gets
+//!   [`Stub`]: a small HTTP server in the test process that answers with a function of the
+//!   request and counts what it received.
 //! - Dropping the [`Server`] kills it and whatever it started; [`Server::stop`] asks it to
 //!   stop with SIGTERM first, as `backlings serve` and container platforms do.
 //!
@@ -43,6 +48,8 @@ mod json_diff;
 mod process;
 mod render;
 mod server;
+mod stream;
+mod stub;
 
 pub use conn::Conn;
 pub use escape::escape_bytes;
@@ -50,6 +57,8 @@ pub use http::{Reply, Request};
 pub use json_diff::json_diff;
 pub use render::curl_command;
 pub use server::{Binary, Launch, Server};
+pub use stream::Streaming;
+pub use stub::{Stub, StubRequest, StubResponse};
 
 /// The day's own server binary, for [`Server::start`].
 ///

@@ -48,7 +48,7 @@ impl Transcript {
     pub(crate) fn failure(&self, message: &str, index: usize) -> String {
         self.output.settle();
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let end = (index + 1).min(entries.len());
+        let end = index.saturating_add(1).min(entries.len());
         let start = end.saturating_sub(EXCHANGES_SHOWN);
         let mut text = format!("{message}\n");
         if start > 0 {
@@ -102,6 +102,26 @@ pub(crate) fn http_exchange(
     text
 }
 
+/// A response still arriving: the command, the head, the body so far (its end, if long).
+pub(crate) fn streaming_exchange(command: &str, head: &str, so_far: &[u8], ended: bool) -> String {
+    let mut text = format!("$ {command}\n{head}\n");
+    let skipped = so_far.len().saturating_sub(BODY_CAP);
+    if skipped > 0 {
+        text.push_str(&format!("... ({skipped} earlier bytes)\n"));
+    }
+    let tail = String::from_utf8_lossy(&so_far[skipped..]);
+    text.push_str(&tail);
+    if !tail.is_empty() && !tail.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(if ended {
+        "(the response ended)\n"
+    } else {
+        "(the response is still open)\n"
+    });
+    text
+}
+
 /// A body for a transcript: text as it is, capped; bytes that are not text escaped.
 fn body(bytes: &[u8]) -> String {
     if bytes.is_empty() {
@@ -148,6 +168,15 @@ pub fn curl_command(method: &str, url: &str, headers: &[(String, String)], body:
     // curl reads `[`, `]`, `{` and `}` in a URL as a glob unless told not to.
     if url.contains(['[', ']', '{', '}']) {
         words.push("-g".to_string());
+    }
+    // curl squashes `/../` and `/./` before sending, unless told not to.
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    if path.contains("/../")
+        || path.contains("/./")
+        || path.ends_with("/..")
+        || path.ends_with("/.")
+    {
+        words.push("--path-as-is".to_string());
     }
     words.push(quote(url));
     for (name, value) in headers {
@@ -263,6 +292,20 @@ mod tests {
                 vec![],
                 b"",
                 "curl -i -g 'http://h/q?a[0]=1'",
+            ),
+            (
+                "GET",
+                "http://h/files/../secret.txt",
+                vec![],
+                b"",
+                "curl -i --path-as-is http://h/files/../secret.txt",
+            ),
+            (
+                "GET",
+                "http://h/files/x?up=/../",
+                vec![],
+                b"",
+                "curl -i 'http://h/files/x?up=/../'",
             ),
         ];
         for (method, url, headers, body, expected) in cases {

@@ -11,11 +11,14 @@ use crate::conn::Conn;
 use crate::http::{self, Reply, Request};
 use crate::process::{self, OutputLog};
 use crate::render::{self, Transcript};
+use crate::stream::Streaming;
 
 /// How long a server may take from its start to accepting connections.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long a server may take to stop after SIGTERM.
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long `expect_output` waits for a line.
+const OUTPUT_TIMEOUT: Duration = Duration::from_secs(10);
 /// A port taken by someone else between our probe and the server's bind is retried this often.
 const START_ATTEMPTS: usize = 3;
 
@@ -140,6 +143,27 @@ impl Server {
         self.output.lines()
     }
 
+    /// Waits (at most 10 s) for a line of the server's output that `matches`, and returns it;
+    /// fails the test, naming `what` was expected, if none comes. Output arrives through a pipe,
+    /// a little after the response it belongs to, so a test waits for it rather than reads it.
+    #[track_caller]
+    pub fn expect_output(&self, what: &str, matches: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let generation = self.output.generation();
+            if let Some(line) = self.output.lines().into_iter().rev().find(|l| matches(l)) {
+                return line;
+            }
+            if started.elapsed() > OUTPUT_TIMEOUT {
+                self.fail(&format!(
+                    "expected the server to print {what} within {OUTPUT_TIMEOUT:?}"
+                ));
+            }
+            self.output
+                .wait_after(generation, Duration::from_millis(100));
+        }
+    }
+
     /// `GET path`.
     #[track_caller]
     pub fn get(&self, path: &str) -> Reply {
@@ -172,6 +196,18 @@ impl Server {
                 Err(self.transcript.failure(&message, index))
             }
         }
+    }
+
+    /// Sends `request` and returns the response as soon as its head has arrived, to read its
+    /// body while it is still coming (server-sent events).
+    #[track_caller]
+    pub fn open(&self, request: Request) -> Streaming {
+        Streaming::open(
+            self.addr,
+            &self.url(""),
+            &request,
+            Arc::clone(&self.transcript),
+        )
     }
 
     /// A raw TCP connection to the server, whose bytes join the transcript.
@@ -260,6 +296,8 @@ impl Server {
             .args(&self.launch.args)
             .env("PORT", port.to_string())
             .env("DATA_DIR", self.data_dir.path())
+            // A backtrace would push the panic message out of the last lines a failure shows.
+            .env("RUST_BACKTRACE", "0")
             .envs(self.launch.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -280,10 +318,13 @@ impl Server {
                 self.output.wait_closed(Duration::from_secs(2));
                 let failure = format!(
                     "the server exited before it listened ({status})\n\
-                     It was started as `{} {}` with PORT={port} and DATA_DIR={}: it should listen \
+                     It was started as `{}` with PORT={port} and DATA_DIR={}: it should listen \
                      on 127.0.0.1:{port} and keep running.\n{}",
-                    self.launch.package,
-                    self.launch.args.join(" "),
+                    [self.launch.package.to_string()]
+                        .into_iter()
+                        .chain(self.launch.args.iter().cloned())
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     self.data_dir.path().display(),
                     self.output.tail_report(20)
                 );
@@ -318,16 +359,19 @@ impl Server {
         }
     }
 
-    /// ", and the server has exited (status)" when it has.
+    /// "; the server has exited (status)" when it has, or does within a second: a server
+    /// that dropped a connection is often on its way out (a panic prints its message first).
     fn exit_note(&self) -> String {
         let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
-        match running.as_mut().map(Child::try_wait) {
-            Some(Ok(Some(status))) => {
+        let Some(child) = running.as_mut() else {
+            return "; the server is not running".to_string();
+        };
+        match wait_for(child, Duration::from_secs(1)) {
+            Some(status) => {
                 self.output.wait_closed(Duration::from_secs(1));
                 format!("; the server has exited ({status})")
             }
-            None => "; the server is not running".to_string(),
-            _ => String::new(),
+            None => String::new(),
         }
     }
 }

@@ -138,3 +138,81 @@ pub fn processes_matching(needles: &[&str]) -> Vec<i32> {
         .filter(|pid| alive(*pid))
         .collect()
 }
+
+/// Runs a shell `line` in `dir` with stdout on a terminal (a detached tmux session), waiting
+/// (bounded) for its exit code; `None` when tmux is missing outside CI.
+pub fn in_terminal(dir: &Path, line: &str) -> Option<i32> {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
+        eprintln!("tmux is not installed: skipping the terminal half of a test");
+        return None;
+    }
+    let done = dir.join("exit-code");
+    let _ = std::fs::remove_file(&done);
+    let socket = format!(
+        "backlings-term-{}-{}",
+        std::process::id(),
+        dir.display().to_string().replace('/', "_")
+    );
+    let tmux = Tmux(socket);
+    let status = tmux
+        .command()
+        .args([
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+        ])
+        .arg("-c")
+        .arg(dir)
+        .args(["-e", &format!("BACKLINGS_TODAY={TODAY}")])
+        .arg(format!(
+            "env -u NO_COLOR -u CLICOLOR_FORCE -u CARGO_TARGET_DIR {line}; echo $? > {}",
+            quoted(&done.display().to_string())
+        ))
+        .status()
+        .expect("tmux starts");
+    assert!(status.success());
+    let start = std::time::Instant::now();
+    loop {
+        let code = std::fs::read_to_string(&done).unwrap_or_default();
+        if code.ends_with('\n') {
+            return Some(code.trim().parse().expect("an exit code"));
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(300),
+            "`{line}` never ended"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// `arg` quoted for a POSIX shell.
+pub fn quoted(arg: &str) -> String {
+    format!("'{}'", arg.replace('\'', r"'\''"))
+}
+
+/// A tmux server of its own, killed on drop.
+struct Tmux(String);
+
+impl Tmux {
+    fn command(&self) -> Command {
+        let mut cmd = Command::new("tmux");
+        cmd.args(["-L", &self.0]);
+        cmd
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self
+            .command()
+            .arg("kill-server")
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}

@@ -1,9 +1,13 @@
-//! What "done" means for day 5: a real axum server on a free port, real HTTP requests.
+//! What "done" means for day 5: a real axum server on a free port, real HTTP requests, and one
+//! race between two threads calling a handler directly.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
-use day05_axum::{AppState, app};
+use axum::Json;
+use axum::extract::State;
+use day05_axum::{ApiError, AppState, NewLink, app, create_link};
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 
@@ -159,6 +163,102 @@ async fn generates_distinct_slugs_even_for_concurrent_requests() {
         slugs.insert(slug.to_string());
     }
     assert_eq!(slugs.len(), 20, "20 links need 20 different slugs");
+}
+
+#[tokio::test]
+async fn generated_slugs_skip_numbers_a_client_already_took() {
+    let server = Server::start().await;
+    let taken = server
+        .create(json!({"url": "https://mine.example", "slug": "2"}))
+        .await;
+    assert_eq!(taken.status(), StatusCode::CREATED, "\"2\" is a valid slug");
+
+    let mut generated = Vec::new();
+    for i in 0..2 {
+        let response = server
+            .create(json!({"url": format!("https://generated.example/{i}")}))
+            .await;
+        let body = json_of(
+            response,
+            StatusCode::CREATED,
+            "a link without a slug gets one, even when the obvious number is taken",
+        )
+        .await;
+        generated.push(body["slug"].as_str().unwrap_or_default().to_string());
+    }
+    assert_eq!(
+        generated,
+        ["1", "3"],
+        "generated slugs are the next numbers from `next_id` that are not taken: \"1\", then \
+         \"3\" because a client took \"2\" (a count of the links is not a unique number)"
+    );
+    let kept = json_of(server.get("/links/2").await, StatusCode::OK, "get /links/2").await;
+    assert_eq!(
+        kept["url"], "https://mine.example",
+        "a generated slug never replaces a link a client created"
+    );
+}
+
+/// Two threads call the handler directly (no HTTP in between, so the calls really overlap) and
+/// claim the same slugs in the same order: `race-0`, `race-1`, ... Each slug must have exactly
+/// one winner.
+#[test]
+fn two_threads_claiming_the_same_slugs_never_both_win() {
+    const SLUGS: usize = 20_000;
+    let state = AppState::default();
+    let start = Arc::new(std::sync::Barrier::new(2));
+    let claimants: Vec<_> = ["https://a.example", "https://b.example"]
+        .into_iter()
+        .map(|url| {
+            let (state, start) = (state.clone(), Arc::clone(&start));
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .unwrap();
+                start.wait();
+                let mut won = HashSet::new();
+                for i in 0..SLUGS {
+                    let new = NewLink {
+                        url: url.to_string(),
+                        slug: Some(format!("race-{i}")),
+                    };
+                    match runtime.block_on(create_link(State(state.clone()), Json(new))) {
+                        Ok(_) => {
+                            won.insert(i);
+                        }
+                        Err(ApiError::SlugTaken(_)) => {}
+                        Err(other) => panic!("claiming race-{i} failed with {other:?}"),
+                    }
+                }
+                won
+            })
+        })
+        .collect();
+    let [a, b]: [HashSet<usize>; 2] = claimants
+        .into_iter()
+        .map(|claimant| claimant.join().expect("a claiming thread panicked"))
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap();
+
+    let both: Vec<&usize> = a.intersection(&b).collect();
+    assert!(
+        both.is_empty(),
+        "{} slugs were won by both threads (race-{} first): check that the slug is free and \
+         insert it under ONE lock, or two requests can both see it free",
+        both.len(),
+        both.iter().min().unwrap()
+    );
+    assert_eq!(a.len() + b.len(), SLUGS, "every slug has one winner");
+    let links = state.links.lock().unwrap();
+    let stored_by_a = (0..SLUGS)
+        .filter(|i| links[&format!("race-{i}")].url == "https://a.example")
+        .count();
+    assert_eq!(
+        stored_by_a,
+        a.len(),
+        "the link stored for each slug is the winner's"
+    );
 }
 
 #[tokio::test]

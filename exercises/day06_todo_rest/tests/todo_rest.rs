@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use backlings_support::{Reply, Request, Server, server_binary};
 use day06_todo_rest::{AppState, app};
 use reqwest::{Client, Method, StatusCode, header};
 use serde_json::{Value, json};
@@ -402,81 +403,62 @@ async fn refuses_invalid_input_with_422() {
     );
 }
 
-#[tokio::test]
-async fn a_stale_if_match_is_412_and_changes_nothing() {
-    let api = Api::start().await;
-    let (id, read_by_alice) = api.create("Shared").await;
+/// The lost-update story told to the program itself (`cargo run -p day06_todo_rest`), over
+/// HTTP: a failing step prints every request so far as a curl command.
+#[test]
+fn a_stale_if_match_is_412_and_changes_nothing() {
+    let server = Server::start(server_binary!());
+    let created = server.send(Request::post("/todos").json(&json!({"title": "Shared"})));
+    let id = created.expect_status(201).json()["id"].clone();
     let path = format!("/todos/{id}");
+    let read_by_alice = etag_of(&created);
 
     // Bob changes the todo; Alice's ETag is now stale.
-    let bob = api
+    let bob = server
         .send(
-            Method::PATCH,
-            &path,
-            Some(json!({"done": true})),
-            &[(header::IF_MATCH, &read_by_alice)],
+            Request::patch(&path)
+                .header("If-Match", &read_by_alice)
+                .json(&json!({"done": true})),
         )
-        .await;
-    assert_eq!(
-        bob.status,
-        StatusCode::OK,
-        "If-Match with the current ETag goes through"
-    );
-    let current = bob.etag.expect("PATCH returns the new ETag");
+        .because("If-Match with the current ETag goes through");
+    let current = etag_of(bob.expect_status(200));
 
-    let alice = api
+    server
         .send(
-            Method::PUT,
-            &path,
-            Some(json!({"title": "Alice's version", "done": false})),
-            &[(header::IF_MATCH, &read_by_alice)],
+            Request::put(&path)
+                .header("If-Match", &read_by_alice)
+                .json(&json!({"title": "Alice's version", "done": false})),
         )
-        .await;
-    assert_eq!(
-        alice.status,
-        StatusCode::PRECONDITION_FAILED,
-        "If-Match with an old ETag: 412, or Alice would silently overwrite Bob's change"
-    );
-    let stored = api.get(&path).await;
-    assert_eq!(stored.body["title"], "Shared", "a 412 changes nothing");
-    assert_eq!(stored.body["done"], true, "Bob's change is still there");
+        .because("If-Match with an old ETag: 412, or Alice would silently overwrite Bob's change")
+        .expect_status(412);
+    server
+        .get(&path)
+        .because("a 412 changes nothing, and Bob's change is still there")
+        .expect_json_includes(json!({"title": "Shared", "done": true}));
+    server
+        .send(Request::delete(&path).header("If-Match", &read_by_alice))
+        .because("DELETE checks If-Match too")
+        .expect_status(412);
+    server
+        .send(
+            Request::patch(&path)
+                .header("If-Match", &format!("\"nope\", {current}"))
+                .json(&json!({"title": "Merged"})),
+        )
+        .because("If-Match may list several ETags: one matching is enough")
+        .expect_status(200);
+    server
+        .send(Request::delete(&path).header("If-Match", "*"))
+        .because("If-Match: * means any current version")
+        .expect_status(204);
+}
 
-    let stale_delete = api
-        .send(
-            Method::DELETE,
-            &path,
-            None,
-            &[(header::IF_MATCH, &read_by_alice)],
-        )
-        .await;
-    assert_eq!(
-        stale_delete.status,
-        StatusCode::PRECONDITION_FAILED,
-        "DELETE checks If-Match too"
-    );
-
-    let list = format!("\"nope\", {current}");
-    let retry = api
-        .send(
-            Method::PATCH,
-            &path,
-            Some(json!({"title": "Merged"})),
-            &[(header::IF_MATCH, &list)],
-        )
-        .await;
-    assert_eq!(
-        retry.status,
-        StatusCode::OK,
-        "If-Match may list several ETags: one matching is enough"
-    );
-    let any = api
-        .send(Method::DELETE, &path, None, &[(header::IF_MATCH, "*")])
-        .await;
-    assert_eq!(
-        any.status,
-        StatusCode::NO_CONTENT,
-        "If-Match: * means any current version"
-    );
+/// The ETag a response carries; a response without one fails the test.
+fn etag_of(reply: &Reply) -> String {
+    match reply.header("etag") {
+        Some(etag) => etag.to_string(),
+        None => reply.fail("expected an ETag header"),
+    }
 }
 
 #[tokio::test]

@@ -2,6 +2,8 @@
 //!
 //! Everything here is written for you except `Store::list_posts`, the keyset-paginated query.
 
+use std::path::Path;
+
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use serde::Serialize;
 
@@ -85,6 +87,18 @@ impl Store {
         let conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.execute_batch(SCHEMA)?;
+        Ok(Self { conn })
+    }
+
+    /// The database in the file at `path`, given the schema the first time (a new file's
+    /// `user_version` is 0). The server keeps the blog here, so it survives a restart.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if version == 0 {
+            conn.execute_batch(&format!("BEGIN; {SCHEMA} PRAGMA user_version = 1; COMMIT;"))?;
+        }
         Ok(Self { conn })
     }
 

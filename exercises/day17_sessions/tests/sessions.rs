@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
 
+use backlings_support::{Request, server_binary};
 use day17_sessions::{
     AppState, Cost, ManualClock, SESSION_COOKIE, SESSION_TTL_SECS, SessionStore, app, hash_token,
     new_token,
@@ -242,41 +243,34 @@ async fn a_session_ends_when_its_lifetime_is_over() {
     );
 }
 
-#[tokio::test]
-async fn logout_ends_the_session_on_the_server() {
-    let server = start().await;
-    let cookie = server.logged_in_cookie().await;
-    let response = server
-        .client
-        .post(format!("{}/logout", server.base))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .expect("POST /logout");
-    assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    let cleared = response
-        .headers()
-        .get(SET_COOKIE)
-        .expect("logout should clear the cookie with Set-Cookie")
-        .to_str()
-        .unwrap();
-    assert!(
+/// Told to the program itself (`cargo run -p day17_sessions`), which knows Ada: a cookie kept
+/// after logout no longer opens the session.
+#[test]
+fn logout_ends_the_session_on_the_server() {
+    let server = backlings_support::Server::start(server_binary!());
+    let login = server.send(
+        Request::post("/login")
+            .json(&json!({ "email": "ada@example.com", "password": "correct horse" })),
+    );
+    login.expect_status(204);
+    let cookie = match login.header("set-cookie") {
+        Some(set_cookie) => set_cookie.split(';').next().unwrap_or_default().to_string(),
+        None => login.fail("a successful login sets a cookie"),
+    };
+    let me = || server.send(Request::get("/me").header("Cookie", &cookie));
+    me().expect_status(200);
+
+    let logout = server.send(Request::post("/logout").header("Cookie", &cookie));
+    logout.expect_status(204);
+    let cleared = logout.header("set-cookie").unwrap_or_default();
+    logout.ensure(
         cleared.starts_with(&format!("{SESSION_COOKIE}=;")) && cleared.contains("Max-Age=0"),
-        "clear the cookie with an empty value and Max-Age=0, got {cleared}"
+        "logout clears the cookie with Set-Cookie: an empty value and Max-Age=0",
     );
-    assert_eq!(
-        server.me(Some(&cookie)).await.0,
-        StatusCode::UNAUTHORIZED,
-        "a copy of the cookie kept after logout must not work: delete the session server-side"
-    );
-    assert!(
-        server
-            .state
-            .sessions
-            .stored_token_hashes()
-            .unwrap()
-            .is_empty()
-    );
+    me().because(
+        "a copy of the cookie kept after logout must not work: delete the session server-side",
+    )
+    .expect_status(401);
 }
 
 #[tokio::test]

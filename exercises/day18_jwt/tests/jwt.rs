@@ -1,7 +1,7 @@
 //! What "done" means for day 18: tokens that verify, forgeries that do not, and a real server.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -10,6 +10,7 @@ use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use serde_json::{Value, json};
 
+use backlings_support::{Request, server_binary};
 use day18_jwt::{
     AUDIENCE, AppState, Claims, ISSUER, ManualClock, TOKEN_TTL_SECS, TokenError, TokenService, app,
 };
@@ -272,22 +273,33 @@ async fn a_missing_or_invalid_token_gets_401_with_a_bearer_challenge() {
     }
 }
 
-#[tokio::test]
-async fn admin_needs_the_admin_role_403_otherwise() {
-    let server = start().await;
-    let user = server.tokens.issue("ada", "user").unwrap();
-    let admin = server.tokens.issue("grace", "admin").unwrap();
-    let response = server.get("/admin", Some(&format!("Bearer {user}"))).await;
-    assert_eq!(
-        response.status(),
-        StatusCode::FORBIDDEN,
-        "a valid token without the admin role: 403 (we know who you are; the answer is no)"
-    );
-    let response = server.get("/admin", Some(&format!("Bearer {admin}"))).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(
-        server.get("/admin", None).await.status(),
-        StatusCode::UNAUTHORIZED,
-        "no token at all: 401, not 403"
-    );
+/// Told to the program itself (`cargo run -p day18_jwt`), started with `JWT_SECRET`: tokens
+/// signed with that secret open `/admin` for the admin role only.
+#[test]
+fn admin_needs_the_admin_role_403_otherwise() {
+    let server = backlings_support::Server::launch(server_binary!())
+        .env("JWT_SECRET", std::str::from_utf8(SECRET).unwrap())
+        .start();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let token = |sub: &str, role: &str| {
+        let claims = json!({ "sub": sub, "role": role, "iss": ISSUER, "aud": AUDIENCE,
+                             "iat": now, "exp": now + TOKEN_TTL_SECS });
+        forge(&claims, Algorithm::HS256, SECRET)
+    };
+    server
+        .send(Request::get("/admin").bearer(&token("ada", "user")))
+        .because(
+            "a valid token without the admin role: 403 (we know who you are; the answer is no)",
+        )
+        .expect_status(403);
+    server
+        .send(Request::get("/admin").bearer(&token("grace", "admin")))
+        .expect_status(200);
+    server
+        .get("/admin")
+        .because("no token at all: 401, not 403")
+        .expect_status(401);
 }

@@ -6,6 +6,7 @@ use reqwest::StatusCode;
 use reqwest::header::WWW_AUTHENTICATE;
 use serde_json::{Value, json};
 
+use backlings_support::{Request, server_binary};
 use day19_authorization::{Action, AppState, Denied, Post, Role, User, app, authorize, can_see};
 
 fn user(id: u64, role: Role) -> User {
@@ -344,43 +345,60 @@ async fn the_list_shows_published_posts_and_only_your_own_drafts() {
     );
 }
 
-#[tokio::test]
-async fn another_author_gets_403_for_a_published_post_and_404_for_a_draft() {
-    let blog = start().await;
-    let public = blog.create(&blog.ada, "public", true).await;
-    let draft = blog.create(&blog.ada, "draft", false).await;
-    use reqwest::Method;
-    let bob = Some(blog.bob.as_str());
-    assert_eq!(
-        blog.status(Method::GET, &format!("/posts/{public}"), bob)
-            .await,
-        StatusCode::OK
-    );
-    assert_eq!(
-        blog.status(Method::PUT, &format!("/posts/{public}"), bob)
-            .await,
-        StatusCode::FORBIDDEN,
-        "bob may see ada's published post but not edit it"
-    );
-    for method in [Method::GET, Method::PUT, Method::DELETE] {
-        assert_eq!(
-            blog.status(method.clone(), &format!("/posts/{draft}"), bob)
-                .await,
-            StatusCode::NOT_FOUND,
-            "{method} on ada's draft as bob: 404, the draft must not be confirmed to exist"
-        );
+/// Told to the program itself (`cargo run -p day19_authorization`), with the tokens it prints
+/// at the start: bob may read ada's published post but not edit it, and her draft does not
+/// exist for him.
+#[test]
+fn another_author_gets_403_for_a_published_post_and_404_for_a_draft() {
+    let server = backlings_support::Server::start(server_binary!());
+    let (ada, bob) = (printed_token(&server, "ada"), printed_token(&server, "bob"));
+    let create = |title: &str, published: bool| {
+        let body = json!({ "title": title, "body": "text", "published": published });
+        let created = server.send(Request::post("/posts").bearer(&ada).json(&body));
+        created.expect_status(201).json()["id"].clone()
+    };
+    let (public, draft) = (create("public", true), create("draft", false));
+    let edit = json!({ "title": "Edited", "body": "new text", "published": true });
+
+    server
+        .send(Request::get(&format!("/posts/{public}")).bearer(&bob))
+        .expect_status(200);
+    server
+        .send(
+            Request::put(&format!("/posts/{public}"))
+                .bearer(&bob)
+                .json(&edit),
+        )
+        .because("bob may see ada's published post but not edit it")
+        .expect_status(403);
+    for request in [
+        Request::get(&format!("/posts/{draft}")),
+        Request::put(&format!("/posts/{draft}")).json(&edit),
+        Request::delete(&format!("/posts/{draft}")),
+    ] {
+        server
+            .send(request.bearer(&bob))
+            .because("ada's draft as bob: 404, the draft must not be confirmed to exist")
+            .expect_status(404);
     }
-    assert_eq!(
-        blog.status(Method::GET, &format!("/posts/{draft}"), None)
-            .await,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        blog.status(Method::PUT, &format!("/posts/{draft}"), Some(&blog.ada))
-            .await,
-        StatusCode::OK,
-        "the owner edits their draft"
-    );
+    server.get(&format!("/posts/{draft}")).expect_status(404);
+    server
+        .send(
+            Request::put(&format!("/posts/{draft}"))
+                .bearer(&ada)
+                .json(&edit),
+        )
+        .because("the owner edits their draft")
+        .expect_status(200);
+}
+
+/// The token the program printed for `name` (`token for ada (author): ...`).
+fn printed_token(server: &backlings_support::Server, name: &str) -> String {
+    let prefix = format!("token for {name} (");
+    let line = server.expect_output(&format!("`{prefix}...): <token>`"), |line| {
+        line.starts_with(&prefix)
+    });
+    line.rsplit(' ').next().unwrap_or_default().to_string()
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use backlings_support::{Request, server_binary};
 use day20_rate_limit::{Decision, ManualClock, RateLimiter, TokenBucket, app};
 
 const SEC: Duration = Duration::from_secs(1);
@@ -168,6 +169,40 @@ async fn the_server_answers_429_with_retry_after_once_the_burst_is_spent() {
         Some("2"),
         "Retry-After says in whole seconds when a token will be back"
     );
+}
+
+/// The program itself (`cargo run -p day20_rate_limit`), with a refill so slow that no token
+/// comes back during the test: alice spends her burst and is refused; bob is not.
+#[test]
+fn the_program_limits_each_api_key_on_its_own() {
+    let server = backlings_support::Server::launch(server_binary!())
+        .env("BURST", "2")
+        .env("REFILL_PER_SEC", "0.001")
+        .start();
+    let hello = |key: &str| server.send(Request::get("/hello").header("x-api-key", key));
+    for remaining in ["1", "0"] {
+        hello("alice")
+            .expect_status(200)
+            .expect_header("x-ratelimit-limit", "2")
+            .expect_header("x-ratelimit-remaining", remaining);
+    }
+    let limited =
+        hello("alice").because("the burst is spent: 429, with Retry-After in whole seconds");
+    let retry_after = limited
+        .expect_status(429)
+        .header("retry-after")
+        .and_then(|secs| secs.parse::<u64>().ok());
+    limited.ensure(
+        retry_after.is_some_and(|secs| (990..=1000).contains(&secs)),
+        "Retry-After says when a token is back: about 1000 s at 0.001 a second",
+    );
+    hello("bob")
+        .because("each API key has its own bucket")
+        .expect_status(200);
+    server
+        .get("/health")
+        .because("the health check is never limited")
+        .expect_status(200);
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use backlings_support::server_binary;
 use day21_hardening::{ALLOWED_ORIGIN, AppState, MAX_BODY_BYTES, app, escape_html, safe_join};
 
 const SECRET: &str = "the database password is hunter2";
@@ -251,9 +252,15 @@ async fn files_are_served_from_the_public_directory() {
     assert_eq!(status, 404);
 }
 
-#[tokio::test]
-async fn path_traversal_gets_404_and_never_the_secret() {
-    let server = start().await;
+/// Told to the program itself (`cargo run -p day21_hardening`), which serves `public/` in
+/// `DATA_DIR` and keeps `secret.txt` beside it. The requests go out exactly as written: no
+/// client tidies up the `..`.
+#[test]
+fn path_traversal_gets_404_and_never_the_secret() {
+    let server = backlings_support::Server::start(server_binary!());
+    let secret = std::fs::read_to_string(server.data_dir().join("secret.txt"))
+        .expect("the program keeps secret.txt in DATA_DIR");
+    server.get("/files/hello.txt").expect_status(200);
     for target in [
         "/files/../secret.txt",
         "/files/..%2fsecret.txt",
@@ -261,14 +268,12 @@ async fn path_traversal_gets_404_and_never_the_secret() {
         "/files/hello.txt/../../secret.txt",
         "/files/%2fetc%2fpasswd",
     ] {
-        let (status, text) = server.raw_get(target).await;
-        assert_eq!(
-            status, 404,
-            "GET {target} must be refused with 404, got {text:?}"
-        );
-        assert!(
-            !text.contains(SECRET),
-            "GET {target} leaked the secret file!"
+        let reply = server
+            .get(target)
+            .because("a path that could leave the public directory is refused with 404");
+        reply.expect_status(404).ensure(
+            !reply.text().contains(secret.trim()),
+            format!("GET {target} leaked the secret file!"),
         );
     }
 }

@@ -93,12 +93,20 @@ async fn start_fake(script: Vec<Reply>, then: Reply) -> (String, Fake) {
     (format!("http://{addr}"), fake)
 }
 
-/// A short timeout and no waiting between retries, so that the tests stay fast.
+/// The timeout where the fake answers at once: so long that an answer is never late, even on
+/// a busy machine, so every call count below is exact.
+const TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The timeout in the tests where the fake stalls: the time a stalled call costs. Still far
+/// longer than any answer the fake gives takes.
+const STALL_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// A timeout no answer reaches and no waiting between retries, so that the tests stay fast.
 fn config(base_url: &str) -> ClientConfig {
     ClientConfig {
         base_url: base_url.to_string(),
         api_key: "test-key".to_string(),
-        timeout: Duration::from_millis(200),
+        timeout: TIMEOUT,
         max_retries: 2,
         backoff: Backoff {
             base: Duration::ZERO,
@@ -107,11 +115,11 @@ fn config(base_url: &str) -> ClientConfig {
     }
 }
 
-/// Runs `client.current(city)`, failing the test if it takes more than 5 s.
+/// Runs `client.current(city)`, failing the test if it takes more than 6 s.
 async fn current_weather(client: &WeatherClient, city: &str) -> Result<Observation, WeatherError> {
-    tokio::time::timeout(Duration::from_secs(5), client.current(city))
+    tokio::time::timeout(Duration::from_secs(6), client.current(city))
         .await
-        .expect("`current` should return within 5 s; is a timeout set on the client?")
+        .expect("`current` should return within 6 s; is the configured timeout set on the client?")
 }
 
 #[tokio::test]
@@ -225,7 +233,11 @@ async fn reports_a_malformed_body_as_an_invalid_response() {
 #[tokio::test]
 async fn retries_after_a_call_that_times_out() {
     let (url, fake) = start_fake(vec![Reply::Stall], Reply::Weather).await;
-    let client = WeatherClient::new(config(&url)).unwrap();
+    let client = WeatherClient::new(ClientConfig {
+        timeout: STALL_TIMEOUT,
+        ..config(&url)
+    })
+    .unwrap();
     let started = Instant::now();
     let result = current_weather(&client, "Quito").await;
     assert!(
@@ -234,8 +246,9 @@ async fn retries_after_a_call_that_times_out() {
     );
     assert_eq!(fake.calls(), 2, "expected the stalled call and one retry");
     assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "the stalled call should be abandoned after the 200 ms timeout, took {:?}",
+        started.elapsed() < STALL_TIMEOUT * 3,
+        "the stalled call should be abandoned after the configured timeout ({STALL_TIMEOUT:?}), \
+         took {:?}",
         started.elapsed()
     );
 }
@@ -245,6 +258,7 @@ async fn reports_a_timeout_when_every_attempt_stalls() {
     let (url, fake) = start_fake(vec![], Reply::Stall).await;
     let client = WeatherClient::new(ClientConfig {
         max_retries: 1,
+        timeout: STALL_TIMEOUT,
         ..config(&url)
     })
     .unwrap();
@@ -296,7 +310,7 @@ fn backoff_doubles_from_the_base_up_to_the_cap() {
 async fn waits_the_backoff_delay_between_retries() {
     let (url, fake) =
         start_fake(vec![Reply::Status(502), Reply::Status(502)], Reply::Weather).await;
-    let base = Duration::from_millis(30);
+    let base = Duration::from_millis(100);
     let client = WeatherClient::new(ClientConfig {
         backoff: Backoff {
             base,

@@ -28,9 +28,10 @@ impl Clock for SystemClock {
 /// `Ok(None)` when no job is due.
 ///
 /// A handler that panics fails its job, like one that returns `Err`, instead of taking the
-/// worker down with it.
+/// worker down with it. The queue's calls wait for the disk, so they must not run on the
+/// threads that run async tasks.
 pub async fn run_one<H, Fut>(
-    queue: &Queue,
+    queue: &Arc<Queue>,
     handler: &H,
     now_ms: i64,
 ) -> rusqlite::Result<Option<Outcome>>

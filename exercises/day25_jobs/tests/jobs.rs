@@ -187,7 +187,7 @@ fn a_failed_job_is_retried_after_an_exponential_backoff() {
 
 #[tokio::test]
 async fn a_job_that_keeps_failing_ends_in_the_dead_letters() {
-    let queue = queue();
+    let queue = Arc::new(queue());
     let id = queue.enqueue("charge", "order 7", 0).unwrap();
     let failing = |job: Job| async move { Err(format!("attempt {} failed", job.attempts)) };
     let mut outcomes = Vec::new();
@@ -224,7 +224,7 @@ async fn a_job_that_keeps_failing_ends_in_the_dead_letters() {
 
 #[tokio::test]
 async fn run_one_runs_a_due_job_and_marks_it_done() {
-    let queue = queue();
+    let queue = Arc::new(queue());
     let id = queue.enqueue("greet", "Ada", 0).unwrap();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let handler = {
@@ -254,7 +254,7 @@ async fn run_one_runs_a_due_job_and_marks_it_done() {
 
 #[tokio::test]
 async fn a_panicking_handler_fails_its_job_not_the_worker() {
-    let queue = queue();
+    let queue = Arc::new(queue());
     let id = queue.enqueue("parse", "{not json", 0).unwrap();
     let panicking = |_job: Job| async { panic!("the handler hit a bug (this panic is expected)") };
     let outcome = run_one(&queue, &panicking, 0).await;

@@ -20,12 +20,9 @@ pub enum Frame {
 }
 
 impl Frame {
-    /// The frame's bytes on the wire.
+    /// The frame's bytes on the wire, as each variant's comment shows.
     pub fn to_bytes(&self) -> Vec<u8> {
-        // TODO: one arm per variant. Simple, Error and Integer are a type byte, the text and
-        // "\r\n"; Bulk is "$<byte length>\r\n<bytes>\r\n"; Null is "$-1\r\n"; Array is
-        // "*<count>\r\n" followed by each element's own bytes (call `to_bytes` on them).
-        todo!("encode the frame")
+        todo!()
     }
 }
 
@@ -45,13 +42,11 @@ impl std::error::Error for ProtocolError {}
 ///
 /// - `Ok(Some((frame, used)))`: a whole frame; it took the first `used` bytes of `buf`.
 /// - `Ok(None)`: the bytes so far are the beginning of a frame; read more and try again.
-/// - `Err(_)`: the bytes are not RESP.
+/// - `Err(_)`: the bytes are not RESP, however many more arrive: an unknown type byte, or a
+///   length or count that is not a number.
+///
+/// Bulk strings are counted, never searched for, so they may hold any bytes, `\r\n` included.
 pub fn parse_frame(buf: &[u8]) -> Result<Option<(Frame, usize)>, ProtocolError> {
-    // TODO: find the first "\r\n" (none yet: Ok(None)). Its first byte says the type:
-    // `+` `-` `:` are complete after that line; `$<len>` is followed by exactly len bytes and
-    // "\r\n" (len -1 is Null); `*<count>` is followed by count frames: parse them one after
-    // another (a helper that parses "the frame starting at position p" makes this recursive and
-    // easy). Anything else, or a length that is not a number, is an Err.
     let _ = buf;
-    todo!("parse one RESP frame")
+    todo!()
 }

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use backlings_support::{Request, Server, server_binary};
 use day12_blog_api::app;
 use day12_blog_api::store::Store;
 use reqwest::{Client, Response};
@@ -169,30 +170,31 @@ async fn a_duplicate_email_or_an_invalid_author_is_refused() {
     assert_problem(no_at, 422, "an email without '@'").await;
 }
 
-#[tokio::test]
-async fn creates_a_post_with_201_and_a_location_header() {
-    let api = start().await;
-    let ada = api.author("Ada", "ada@example.com").await;
-    let response = api
-        .post(
-            "/posts",
-            json!({"author_id": ada, "slug": "hello-world", "title": "Hello, World",
-                   "body": "My first post.", "tags": ["Rust", "web"]}),
-        )
-        .await;
-    assert_eq!(response.status().as_u16(), 201, "a new post is 201 Created");
-    assert_eq!(
-        response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok()),
-        Some("/posts/hello-world"),
-        "201 Created says where the new resource lives"
-    );
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["slug"], "hello-world");
-    assert_eq!(body["author_id"], ada);
-    assert_eq!(body["tags"], json!(["rust", "web"]), "tags are normalized");
+/// Told to the program itself (`cargo run -p day12_blog_api`), which keeps the blog in a file
+/// under `DATA_DIR`: a post created before a restart is still there after it.
+#[test]
+fn creates_a_post_with_201_a_location_and_keeps_it_across_a_restart() {
+    let mut server = Server::start(server_binary!());
+    let ada = server
+        .send(Request::post("/authors").json(&json!({"name": "Ada", "email": "ada@example.com"})));
+    let ada = ada.expect_status(201).json()["id"].clone();
+    server
+        .send(Request::post("/posts").json(&json!({
+            "author_id": ada, "slug": "hello-world", "title": "Hello, World",
+            "body": "My first post.", "tags": ["Rust", "web"]
+        })))
+        .because("a new post is 201 Created, says where it lives, and its tags are normalized")
+        .expect_status(201)
+        .expect_header("location", "/posts/hello-world")
+        .expect_json_includes(
+            json!({"slug": "hello-world", "author_id": ada, "tags": ["rust", "web"]}),
+        );
+    server.restart();
+    server
+        .get("/posts/hello-world")
+        .because("the blog lives in a file under DATA_DIR, so a restart keeps it")
+        .expect_status(200)
+        .expect_json_includes(json!({"title": "Hello, World", "tags": ["rust", "web"]}));
 }
 
 #[tokio::test]

@@ -19,6 +19,13 @@ use day24_weather_api::{AppState, app};
 
 const TTL: Duration = Duration::from_secs(60);
 
+/// The upstream timeout where the fake answers at once: so long that an answer is never late,
+/// even on a busy machine, so every status and call count below is exact.
+const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The upstream timeout where the fake stalls: the time the stalled call costs.
+const STALL_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// What the fake upstream does with one call.
 #[derive(Clone, Copy, Debug)]
 enum Reply {
@@ -79,8 +86,14 @@ struct Api {
 
 impl Api {
     /// Starts a fake upstream that answers `script` in order and then `then` forever, and the
-    /// learner's API in front of it (upstream timeout 200 ms, cache TTL 60 s on a manual clock).
+    /// learner's API in front of it (upstream timeout `UPSTREAM_TIMEOUT`, cache TTL 60 s on a
+    /// manual clock).
     async fn start(script: Vec<Reply>, then: Reply) -> Api {
+        Api::start_with_timeout(script, then, UPSTREAM_TIMEOUT).await
+    }
+
+    /// `start`, with this upstream timeout.
+    async fn start_with_timeout(script: Vec<Reply>, then: Reply, timeout: Duration) -> Api {
         let fake = Fake {
             script: Arc::new(Mutex::new(script.into())),
             then,
@@ -94,7 +107,7 @@ impl Api {
         )
         .await;
         let clock = Arc::new(ManualClock::new());
-        let upstream = UpstreamClient::new(upstream_url, Duration::from_millis(200));
+        let upstream = UpstreamClient::new(upstream_url, timeout);
         let url = serve(app(AppState::new(upstream, TTL, clock.clone()))).await;
         Api {
             url,
@@ -348,7 +361,7 @@ async fn maps_an_upstream_failure_to_502_without_leaking_details() {
 
 #[tokio::test]
 async fn maps_an_upstream_timeout_to_504() {
-    let api = Api::start(vec![], Reply::Stall).await;
+    let api = Api::start_with_timeout(vec![], Reply::Stall, STALL_TIMEOUT).await;
     api.get("/weather?city=Oslo").await.assert_problem(
         504,
         "an upstream that does not answer within its timeout is a Gateway Timeout: 504",

@@ -31,9 +31,10 @@ impl Clock for SystemClock {
 /// when no job is due.
 ///
 /// The handler runs in a task of its own, so a handler that panics fails its job (like one
-/// that returns `Err`) instead of taking the worker down with it.
+/// that returns `Err`) instead of taking the worker down with it. The queue calls run on the
+/// blocking pool (see `off_the_runtime`).
 pub async fn run_one<H, Fut>(
-    queue: &Queue,
+    queue: &Arc<Queue>,
     handler: &H,
     now_ms: i64,
 ) -> rusqlite::Result<Option<Outcome>>
@@ -41,7 +42,7 @@ where
     H: Fn(Job) -> Fut,
     Fut: Future<Output = Result<(), String>> + Send + 'static,
 {
-    let Some(job) = queue.claim(now_ms)? else {
+    let Some(job) = off_the_runtime(queue, move |queue| queue.claim(now_ms)).await? else {
         return Ok(None);
     };
     let id = job.id;
@@ -51,12 +52,27 @@ where
     };
     let outcome = match result {
         Ok(()) => {
-            queue.complete(id)?;
+            off_the_runtime(queue, move |queue| queue.complete(id)).await?;
             Outcome::Done { id }
         }
-        Err(error) => queue.fail(id, &error, now_ms)?,
+        Err(error) => off_the_runtime(queue, move |queue| queue.fail(id, &error, now_ms)).await?,
     };
     Ok(Some(outcome))
+}
+
+/// Runs one queue call on tokio's blocking pool. A queue call waits for the disk (every
+/// commit syncs the file) and for the connection's lock, which another worker may hold: done
+/// inline, that wait would stall every task sharing this thread, not only this worker.
+async fn off_the_runtime<T, F>(queue: &Arc<Queue>, call: F) -> rusqlite::Result<T>
+where
+    F: FnOnce(&Queue) -> rusqlite::Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let queue = Arc::clone(queue);
+    tokio::task::spawn_blocking(move || call(&queue))
+        .await
+        // A panic in the call (a poisoned lock) goes on as if the call had been made here.
+        .unwrap_or_else(|join_error| std::panic::resume_unwind(join_error.into_panic()))
 }
 
 /// A set of workers sharing one queue.

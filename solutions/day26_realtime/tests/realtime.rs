@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::time::timeout;
 
+use backlings_support::{Request, Streaming, server_binary};
 use day26_realtime::{AppState, router};
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -169,22 +170,62 @@ async fn the_stream_is_text_event_stream_and_never_cached() {
     );
 }
 
-#[tokio::test]
-async fn a_subscriber_receives_each_new_post_as_a_post_event() {
-    let url = start(AppState::new(16, QUIET)).await;
-    let mut subscriber = Subscriber::connect(&url, None).await;
-    create(&url, "One", "1").await;
-    create(&url, "Two", "2").await;
-    assert_eq!(
-        subscriber.next_post().await,
-        json!({ "id": 1, "title": "One", "body": "1" }),
-        "a post created after connecting arrives as an event"
-    );
-    assert_eq!(
-        subscriber.next_post().await["title"],
-        "Two",
-        "the second post follows"
-    );
+/// Told to the program itself (`cargo run -p day26_realtime`): a subscriber that connected
+/// first receives each new post as an event, as `curl -N` would print it.
+#[test]
+fn a_subscriber_receives_each_new_post_as_a_post_event() {
+    let server = backlings_support::Server::start(server_binary!());
+    let mut events = server.open(Request::get("/posts/events"));
+    events
+        .expect_status(200)
+        .expect_header("content-type", "text/event-stream");
+    for (id, title) in [(1, "One"), (2, "Two")] {
+        let post = json!({ "title": title, "body": id.to_string() });
+        server
+            .send(Request::post("/posts").json(&post))
+            .expect_status(201);
+        let expected = SseEvent {
+            event: "post".to_string(),
+            id: Some(id.to_string()),
+            data: json!({ "id": id, "title": title, "body": id.to_string() }).to_string(),
+        };
+        let got = next_event(&mut events);
+        if got != expected {
+            events.fail(format!(
+                "a post created after connecting arrives as an event: expected {expected:?}, got {got:?}"
+            ));
+        }
+    }
+}
+
+/// The next event on the stream, skipping comments (keep-alives); its data re-encoded from
+/// JSON, so the order of the keys does not matter.
+fn next_event(events: &mut Streaming) -> SseEvent {
+    loop {
+        let block = events.read_until("\n\n");
+        let mut event = SseEvent::default();
+        let mut is_event = false;
+        for line in block
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with(':'))
+        {
+            let (field, value) = line.split_once(':').unwrap_or((line, ""));
+            let value = value.strip_prefix(' ').unwrap_or(value).to_string();
+            is_event = true;
+            match field {
+                "event" => event.event = value,
+                "id" => event.id = Some(value),
+                "data" => {
+                    event.data =
+                        serde_json::from_str::<Value>(&value).map_or(value, |json| json.to_string())
+                }
+                _ => {}
+            }
+        }
+        if is_event {
+            return event;
+        }
+    }
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::time::timeout;
 
+use backlings_support::{Request, server_binary};
 use day27_graphql::{Field, InputValue, OperationKind, Store, parse, router};
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -182,26 +183,26 @@ async fn a_query_returns_exactly_the_fields_asked_for() {
     );
 }
 
-#[tokio::test]
-async fn nested_fields_follow_relations_in_both_directions() {
-    let url = start(blog()).await;
-    assert_eq!(
-        data(&url, "{ posts { title author { name } } }", json!({})).await,
-        json!({ "posts": [
+/// Asked of the program itself (`cargo run -p day27_graphql`), which serves the same small blog.
+#[test]
+fn nested_fields_follow_relations_in_both_directions() {
+    let server = backlings_support::Server::start(server_binary!());
+    let ask = |query: &str| server.send(Request::post("/graphql").json(&json!({ "query": query })));
+    ask("{ posts { title author { name } } }")
+        .expect_status(200)
+        .expect_json(json!({ "data": { "posts": [
             { "title": "Hello", "author": { "name": "Ada" } },
             { "title": "Compilers", "author": { "name": "Grace" } },
             { "title": "Engines", "author": { "name": "Ada" } },
-        ] })
-    );
-    assert_eq!(
-        data(&url, "{ authors { name posts { title } } }", json!({})).await,
-        json!({ "authors": [
+        ] } }));
+    ask("{ authors { name posts { title } } }")
+        .because("an author's posts, oldest first; an author with none has an empty list")
+        .expect_status(200)
+        .expect_json(json!({ "data": { "authors": [
             { "name": "Ada", "posts": [{ "title": "Hello" }, { "title": "Engines" }] },
             { "name": "Grace", "posts": [{ "title": "Compilers" }] },
             { "name": "Linus", "posts": [] },
-        ] }),
-        "an author's posts, oldest first; an author with none has an empty list"
-    );
+        ] } }));
 }
 
 #[tokio::test]

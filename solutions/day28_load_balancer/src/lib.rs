@@ -21,7 +21,7 @@ use tokio::task::JoinHandle;
 /// The path every backend answers health checks on.
 pub const HEALTH_PATH: &str = "/health";
 /// How long a health check may take before the backend counts as down.
-pub const HEALTH_TIMEOUT: Duration = Duration::from_millis(250);
+pub const HEALTH_TIMEOUT: Duration = Duration::from_secs(1);
 /// The largest request body the proxy buffers (it must keep the body to retry it).
 pub const MAX_BODY: usize = 1024 * 1024;
 

@@ -90,7 +90,8 @@ impl Db {
             let bytes = Frame::Array(command.into_iter().map(Frame::Bulk).collect()).to_bytes();
             // One `write_all` on an unbuffered file: the bytes are in the kernel before we reply,
             // so they survive the process crashing. (`sync_data` would survive a power cut too,
-            // at the price of a disk flush per write.)
+            // at the price of a disk flush per write.) Without a flush this is a copy into the
+            // page cache, short enough for an async task: no `spawn_blocking` here.
             if let Err(error) = state.log.write_all(&bytes) {
                 return Frame::Error(format!("ERR could not persist the write: {error}"));
             }

@@ -17,6 +17,7 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
+use backlings_support::server_binary;
 use day30_production::{AppState, Config, ConfigError, Level, app, serve};
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -463,5 +464,44 @@ async fn graceful_shutdown_gives_up_after_the_grace_period() {
         warned,
         "abandoning requests deserves a warn log line: {:?}",
         running.logs.lines()
+    );
+}
+
+/// The program itself (`cargo run -p day30_production`), configured by its environment as a
+/// platform would: it answers, says it is ready, logs JSON lines on stdout, counts its
+/// requests, and on SIGTERM shuts down and exits 0.
+#[test]
+fn the_program_runs_from_its_environment_and_stops_cleanly_on_sigterm() {
+    let mut server = backlings_support::Server::launch(server_binary!())
+        .env("DATABASE_URL", "sqlite://items.db")
+        .env("LOG_LEVEL", "info")
+        .env("SHUTDOWN_GRACE_SECS", "5")
+        .start();
+    server
+        .get("/readyz")
+        .because("main marks the service ready once it listens")
+        .expect_status(200);
+    server.get("/items/7").expect_status(200);
+    let line = server.expect_output("a JSON log line for GET /items/7", |line| {
+        serde_json::from_str::<Value>(line)
+            .is_ok_and(|event| event["msg"] == "request" && event["path"] == "/items/7")
+    });
+    let event: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        (event["level"].as_str(), event["status"].as_u64()),
+        (Some("info"), Some(200)),
+        "{line}"
+    );
+    let metrics = server.get("/metrics");
+    metrics.expect_status(200).ensure(
+        metrics
+            .text()
+            .contains(r#"http_requests_total{method="GET",route="/items/{id}",status="200"} 1"#),
+        "the request to /items/7 is counted under its route pattern",
+    );
+    let status = server.stop();
+    assert!(
+        status.success(),
+        "on SIGTERM the service drains and exits 0, got {status}"
     );
 }

@@ -1,8 +1,8 @@
 //! Rules on `info.toml`: the strict validation, hints, and placeholders left by `dev add`.
 
-use super::{GUIDE, Subject};
 use crate::course::{INFO_FILE, validate};
-use crate::dev::Problem;
+use crate::dev::subject::Subject;
+use crate::dev::{GUIDE, Problem};
 
 /// `info.toml` parses, has the supported format version, well-formed unique names, days 1..N.
 pub fn info_is_valid(text: &str, problems: &mut Vec<Problem>) {

@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Subject;
 use super::info::is_placeholder;
 use crate::course::INFO_FILE;
 use crate::dev::Problem;
 use crate::dev::listing::Day;
+use crate::dev::subject::Subject;
 
 pub fn listed_days_exist(subject: &Subject, problems: &mut Vec<Problem>) {
     for day in &subject.days {
@@ -186,6 +186,47 @@ pub fn solution_tests_are_identical(subject: &Subject, day: &Day, problems: &mut
                 day.name
             ),
         ));
+    }
+}
+
+/// A day that declares a service has a program in both copies, and a day with a program
+/// declares its service, so `backlings serve` can run every server the course has.
+pub fn servable_days_have_a_program(subject: &Subject, day: &Day, problems: &mut Vec<Problem>) {
+    let has_main = |kind: &str| {
+        subject
+            .root
+            .join(kind)
+            .join(&day.name)
+            .join("src/main.rs")
+            .is_file()
+    };
+    match day.serve {
+        Some(_) => {
+            for kind in ["exercises", "solutions"] {
+                let dir = subject.root.join(kind).join(&day.name);
+                if dir.is_dir() && !has_main(kind) {
+                    problems.push(Problem::new(
+                        format!("{kind}/{}/src/main.rs", day.name),
+                        format!("`{}` declares `serve` but has no program", day.name),
+                        "write src/main.rs: the service on the port in `PORT` (or `--port`), \
+                         logging to stdout, stopping on SIGTERM",
+                    ));
+                }
+            }
+        }
+        None if has_main("exercises") => problems.push(
+            Problem::new(
+                crate::course::INFO_FILE,
+                format!(
+                    "`{}` has a program (src/main.rs) but no `serve` entry",
+                    day.name
+                ),
+                "add `serve = { port = ..., try = [\"curl -i http://127.0.0.1:{port}/...\"] }` \
+                 to its entry, so `backlings serve` can run it",
+            )
+            .at(Some(day.at)),
+        ),
+        None => {}
     }
 }
 

@@ -5,10 +5,11 @@ use std::path::Path;
 
 use toml::Table;
 
-use super::{Subject, backticked, plural};
 use crate::course::validate;
 use crate::dev::listing::Day;
+use crate::dev::subject::Subject;
 use crate::dev::{Problem, manifest};
+use crate::ui::text::{backticked, plural};
 
 pub fn root_manifest(root: &Path, problems: &mut Vec<Problem>) -> Option<Table> {
     let text = std::fs::read_to_string(root.join("Cargo.toml"));

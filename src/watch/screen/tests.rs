@@ -44,7 +44,12 @@ fn course() -> tempfile::TempDir {
 fn watch(root: &std::path::Path, notice: Option<&str>) -> Watch {
     let app = App::open_at(root, Access::Read).unwrap();
     let (tx, _rx) = mpsc::channel();
-    Watch::new(app, Jobs::new(tx, true), notice.map(str::to_string), None)
+    Watch::new(
+        app,
+        Jobs::new(tx, Vec::new()),
+        notice.map(str::to_string),
+        None,
+    )
 }
 
 fn failing_test(name: &str, message: &str) -> TestResult {

@@ -36,6 +36,7 @@ fn serve_http() {
     let listener = TcpListener::bind(format!("127.0.0.1:{port}")).unwrap();
     println!("listening on http://127.0.0.1:{port}");
     let mut children = Vec::new();
+    let mut open = Vec::new();
     for stream in listener.incoming() {
         let Ok(mut stream) = stream else { continue };
         let mut reader = BufReader::new(stream.try_clone().unwrap());
@@ -49,6 +50,16 @@ fn serve_http() {
         }
         let path = request_line.split(' ').nth(1).unwrap_or("/").to_string();
         println!("request {path}");
+        if path == "/stream" {
+            // Two events in three chunks, then the stream stays open.
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n\
+                 9\r\ndata: 1\n\n\r\n5\r\ndata:\r\n6\r\n two\n\n\r\n"
+            );
+            open.push(stream);
+            continue;
+        }
         let (kind, body) = match path.as_str() {
             "/json" => ("application/json", r#"{"slug":"1","visits":0}"#.to_string()),
             "/spawn" => {
@@ -220,6 +231,32 @@ fn a_raw_connection_shows_bytes_escaped() {
             "expected to receive \"+PONG\\r\\n\", got \"Content\"\n\n$ nc 127.0.0.1 {port}   # a raw TCP connection: > sent, < received\n\
              > \"GET /raw HTTP/1.1\\r\\n\\r\\n\"\n< \"HTTP/1.1 200 OK\\r\\n\"\n< \"Content\"\n"
         )),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_streaming_response_is_read_as_it_arrives() {
+    let server = fixture("http").start();
+    let mut events = server.open(Request::get("/stream"));
+    events
+        .expect_status(200)
+        .expect_header("content-type", "text/event-stream");
+    assert_eq!(events.read_until("\n\n"), "data: 1\n\n");
+    assert_eq!(events.read_until("\n\n"), "data: two\n\n");
+    events.timeout(std::time::Duration::from_millis(200));
+    let message = panic_message(|| {
+        events.read_until("data: 3");
+    });
+    let port = server.addr().port();
+    assert!(
+        message.starts_with(&format!(
+            "expected \"data: 3\" within 200ms of asking\n\n$ curl -N -i http://127.0.0.1:{port}/stream\nHTTP/1.1 200 OK\n"
+        )),
+        "{message}"
+    );
+    assert!(
+        message.contains("\ndata: 1\n\ndata: two\n\n(the response is still open)\n"),
         "{message}"
     );
 }

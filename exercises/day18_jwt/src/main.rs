@@ -1,0 +1,126 @@
+//! `cargo run -p day18_jwt` (or `backlings serve`): the JWT-protected API on
+//! http://127.0.0.1:3018.
+//!
+//! The port is `--port N`, else the `PORT` environment variable, else 3018. Tokens are signed
+//! with `JWT_SECRET` (default: a development secret in this file). At the start it prints a token
+//! for ada (role user) and one for grace (role admin), valid for 15 minutes. Each request is
+//! logged on stdout. Ctrl-C or SIGTERM stop the server once the requests in flight are answered.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use day18_jwt::{AppState, SystemClock, TokenService, app};
+
+const DEFAULT_PORT: u16 = 3018;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let port = match port() {
+        Ok(port) => port,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let tokens = match TokenService::new(secret().as_bytes(), Arc::new(SystemClock)) {
+        Ok(tokens) => Arc::new(tokens),
+        Err(e) => {
+            eprintln!("error: cannot sign tokens with JWT_SECRET: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for (sub, role) in [("ada", "user"), ("grace", "admin")] {
+        match tokens.issue(sub, role) {
+            Ok(token) => println!("a token for {sub} (role {role}): {token}"),
+            Err(e) => eprintln!("cannot issue a token for {sub}: {e}"),
+        }
+    }
+    let app = app(AppState { tokens }).layer(middleware::from_fn(log_request));
+    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{port}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Ok(addr) = listener.local_addr() {
+        println!("listening on http://{addr}");
+    }
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    match served {
+        Ok(()) => {
+            println!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs `METHOD /path -> status in N ms`. The handler runs in a task of its own, so one that
+/// panics (a `todo!()` not written yet) answers 500 instead of dropping the connection; its
+/// panic message is on stderr.
+async fn log_request(request: Request, next: Next) -> Response {
+    let line = format!("{} {}", request.method(), request.uri());
+    let started = Instant::now();
+    let response = match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    println!("{line} -> {} in {millis:.1} ms", response.status().as_u16());
+    response
+}
+
+/// The secret tokens are signed with: `JWT_SECRET`, else a development secret written here.
+/// Anyone who reads this file can sign tokens for this one, so a real deployment always sets
+/// its own (and keeps it out of the code).
+fn secret() -> String {
+    std::env::var("JWT_SECRET")
+        .unwrap_or_else(|_| "backlings day 18: a development secret, never for production".into())
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what `backlings serve`, Docker and Kubernetes send).
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+/// The port: `--port N`, else the `PORT` environment variable, else the day's default.
+fn port() -> Result<u16, String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let text = match args.as_slice() {
+        [] => match std::env::var("PORT") {
+            Ok(text) => text,
+            Err(_) => return Ok(DEFAULT_PORT),
+        },
+        [flag, value] if flag == "--port" => value.clone(),
+        _ => return Err(format!("usage: {} [--port N]", env!("CARGO_PKG_NAME"))),
+    };
+    text.parse()
+        .map_err(|_| format!("`{text}` is not a port number"))
+}

@@ -1,0 +1,108 @@
+//! `cargo run -p day17_sessions` (or `backlings serve`): login with server-side sessions on
+//! http://127.0.0.1:3017.
+//!
+//! The port is `--port N`, else the `PORT` environment variable, else 3017. It knows one user,
+//! `ada@example.com` with the password `correct horse`. Sessions live in memory: a restart logs
+//! everyone out. Each request is logged on stdout. Ctrl-C or SIGTERM stop the server once the
+//! requests in flight are answered.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use day17_sessions::{AppState, Cost, SystemClock, app};
+
+const DEFAULT_PORT: u16 = 3017;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let port = match port() {
+        Ok(port) => port,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let state = AppState::new(Cost::RECOMMENDED, Arc::new(SystemClock));
+    state.users.add("ada@example.com", "correct horse");
+    println!("one user: ada@example.com, password `correct horse`");
+    let app = app(state).layer(middleware::from_fn(log_request));
+    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{port}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Ok(addr) = listener.local_addr() {
+        println!("listening on http://{addr}");
+    }
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    match served {
+        Ok(()) => {
+            println!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs `METHOD /path -> status in N ms`. The handler runs in a task of its own, so one that
+/// panics (a `todo!()` not written yet) answers 500 instead of dropping the connection; its
+/// panic message is on stderr.
+async fn log_request(request: Request, next: Next) -> Response {
+    let line = format!("{} {}", request.method(), request.uri());
+    let started = Instant::now();
+    let response = match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    println!("{line} -> {} in {millis:.1} ms", response.status().as_u16());
+    response
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what `backlings serve`, Docker and Kubernetes send).
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+/// The port: `--port N`, else the `PORT` environment variable, else the day's default.
+fn port() -> Result<u16, String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let text = match args.as_slice() {
+        [] => match std::env::var("PORT") {
+            Ok(text) => text,
+            Err(_) => return Ok(DEFAULT_PORT),
+        },
+        [flag, value] if flag == "--port" => value.clone(),
+        _ => return Err(format!("usage: {} [--port N]", env!("CARGO_PKG_NAME"))),
+    };
+    text.parse()
+        .map_err(|_| format!("`{text}` is not a port number"))
+}

@@ -1,0 +1,138 @@
+//! `cargo run -p day24_weather_api` (or `backlings serve`): the weather API on
+//! http://127.0.0.1:3024.
+//!
+//! The port is `--port N`, else the `PORT` environment variable, else 3024. The upstream weather
+//! service is `UPSTREAM_URL` (default http://127.0.0.1:4000), given `UPSTREAM_TIMEOUT_SECS` to
+//! answer (default 3); answers are cached for `CACHE_TTL_SECS` (default 60). Each request is
+//! logged on stdout. Ctrl-C or SIGTERM stop the server once the requests in flight are answered.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use day24_weather_api::cache::SystemClock;
+use day24_weather_api::upstream::UpstreamClient;
+use day24_weather_api::{AppState, app};
+
+const DEFAULT_PORT: u16 = 3024;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let port = match port() {
+        Ok(port) => port,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let upstream_url =
+        std::env::var("UPSTREAM_URL").unwrap_or_else(|_| "http://127.0.0.1:4000".to_string());
+    let (ttl, timeout) = match (
+        seconds("CACHE_TTL_SECS", 60),
+        seconds("UPSTREAM_TIMEOUT_SECS", 3),
+    ) {
+        (Ok(ttl), Ok(timeout)) => (ttl, timeout),
+        (Err(message), _) | (_, Err(message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    println!(
+        "asking {upstream_url} (timeout {} s), caching answers for {} s",
+        timeout.as_secs(),
+        ttl.as_secs()
+    );
+    let upstream = UpstreamClient::new(upstream_url, timeout);
+    let state = AppState::new(upstream, ttl, Arc::new(SystemClock));
+    let app = app(state).layer(middleware::from_fn(log_request));
+    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{port}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Ok(addr) = listener.local_addr() {
+        println!("listening on http://{addr}");
+    }
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    match served {
+        Ok(()) => {
+            println!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs `METHOD /path -> status in N ms`. The handler runs in a task of its own, so one that
+/// panics (a `todo!()` not written yet) answers 500 instead of dropping the connection; its
+/// panic message is on stderr.
+async fn log_request(request: Request, next: Next) -> Response {
+    let line = format!("{} {}", request.method(), request.uri());
+    let started = Instant::now();
+    let response = match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    println!("{line} -> {} in {millis:.1} ms", response.status().as_u16());
+    response
+}
+
+/// `name` from the environment as a number of seconds, else `default`.
+fn seconds(name: &str, default: u64) -> Result<Duration, String> {
+    match std::env::var(name) {
+        Ok(text) => text
+            .parse()
+            .map(Duration::from_secs)
+            .map_err(|_| format!("{name}={text:?} is not a number of seconds")),
+        Err(_) => Ok(Duration::from_secs(default)),
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what `backlings serve`, Docker and Kubernetes send).
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+/// The port: `--port N`, else the `PORT` environment variable, else the day's default.
+fn port() -> Result<u16, String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let text = match args.as_slice() {
+        [] => match std::env::var("PORT") {
+            Ok(text) => text,
+            Err(_) => return Ok(DEFAULT_PORT),
+        },
+        [flag, value] if flag == "--port" => value.clone(),
+        _ => return Err(format!("usage: {} [--port N]", env!("CARGO_PKG_NAME"))),
+    };
+    text.parse()
+        .map_err(|_| format!("`{text}` is not a port number"))
+}
