@@ -34,6 +34,23 @@ pub enum Command {
     Run {
         /// A day number or exercise name; the current day when left out.
         day: Option<String>,
+        /// Print the verdict as JSON (for editor plugins and scripts; the README has its
+        /// schema) instead of the report for people.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open a day in your editor, at the first failure of its last run (else its main file).
+    ///
+    /// The editor: `--editor`, else `BACKLINGS_EDITOR`, VS Code when run in its terminal,
+    /// `VISUAL`, `EDITOR`. vim, neovim, helix, emacs, nano, micro, kakoune, VS Code and its forks,
+    /// Sublime Text, Zed and JetBrains IDEs open at the line and column; for any other editor,
+    /// `{file}`, `{line}` and `{column}` in the command say where they go.
+    Open {
+        /// A day number or exercise name; the current day when left out.
+        day: Option<String>,
+        /// The editor command, e.g. `hx` or `"myedit --goto {file}:{line}"`.
+        #[arg(long)]
+        editor: Option<String>,
     },
     /// Show the 30 days, what is done, and where you stand in the plan.
     List {
@@ -103,6 +120,20 @@ pub enum Command {
     /// Tools for course authors: check a course, create one, add a day.
     #[command(subcommand)]
     Dev(DevCommand),
+    /// For teachers: a class's grade reports at a glance.
+    #[command(subcommand)]
+    Class(ClassCommand),
+    /// Print a shell completion script (days complete by number and name).
+    ///
+    /// bash: `backlings completions bash > ~/.local/share/bash-completion/completions/backlings`;
+    /// zsh: `backlings completions zsh > ~/.zfunc/_backlings` (with `~/.zfunc` in `fpath`);
+    /// fish: `backlings completions fish > ~/.config/fish/completions/backlings.fish`.
+    Completions {
+        /// The shell to write the script for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page: `backlings man > ~/.local/share/man/man1/backlings.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,12 +153,20 @@ pub struct GradeArgs {
     #[arg(long)]
     pub days: Option<String>,
     /// A report to write: human, json (Exercism v3), junit, github (annotations, step summary,
-    /// points). Repeatable; each takes the `--output` that follows it, or stdout.
+    /// points), classroom (GitHub Classroom's `result` step output; write it with `--output
+    /// "$GITHUB_OUTPUT"`). Repeatable; each takes the `--output` that follows it, or stdout.
     #[arg(long, value_enum)]
     pub format: Vec<ReportFormat>,
     /// The file for the `--format` just before it.
     #[arg(long)]
     pub output: Vec<PathBuf>,
+    /// The learner's name, written into the JSON report for `backlings class report`
+    /// (which otherwise names a learner after the report's file).
+    #[arg(long)]
+    pub learner: Option<String>,
+    /// Points a passing test is worth in the classroom report.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub points_per_test: u32,
     /// Pass (exit 0) when at least this percentage of tests pass, instead of all of them.
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub min_score: Option<u8>,
@@ -176,6 +215,7 @@ pub enum ReportFormat {
     Json,
     Junit,
     Github,
+    Classroom,
 }
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -189,6 +229,41 @@ pub struct WatchArgs {
     /// Do not build the other days' dependencies in the background.
     #[arg(long)]
     pub no_warmup: bool,
+    /// The editor `e` opens the failure in (as for `backlings open`).
+    #[arg(long)]
+    pub editor: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClassCommand {
+    /// Sum up a class's `backlings grade --format json` reports: each learner's score by day,
+    /// the class's progress by day, the tests that fail most, each learner's last grade time.
+    ///
+    /// Prints a summary (or `--format json`); `--html class.html` also writes a self-contained
+    /// page, sortable by any column. A learner is named by the report's `learner` field, else by
+    /// its file name (`ada.json`), or for the workflow's `backlings-grade.json` by its folder;
+    /// with several reports of one learner, the latest counts.
+    Report {
+        /// The grade reports, one JSON file per learner.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Also write the class as an HTML page to this file.
+        #[arg(long)]
+        html: Option<PathBuf>,
+        /// What to print: text (a summary), json, html.
+        #[arg(long, value_enum, default_value_t = ClassFormat::Text)]
+        format: ClassFormat,
+        /// Write the `--format` to this file instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClassFormat {
+    Text,
+    Json,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]

@@ -30,11 +30,14 @@
 //!   `suggest` (did you mean), `clock`, `signals`.
 
 mod app;
+mod class;
 mod cli;
 mod clock;
 mod commands;
+mod completion;
 mod course;
 mod dev;
+mod editor;
 mod embedded;
 mod grade;
 mod progress;

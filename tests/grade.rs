@@ -56,6 +56,9 @@ struct Report {
     tests: Vec<Test>,
     schema_version: u32,
     course: String,
+    #[serde(default)]
+    learner: Option<String>,
+    graded_at: String,
     score: Score,
     days: Vec<Day>,
     protected_files_changed: Vec<Changed>,
@@ -127,6 +130,12 @@ fn scores_every_day_in_exercism_v3_json() {
     assert_eq!((report.version, report.status.as_str()), (3, "fail"));
     assert_eq!((report.schema_version, &report.message), (1, &None));
     assert_eq!(report.course, "Mini course");
+    assert_eq!(report.learner, None);
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(&report.graded_at).is_ok(),
+        "{}",
+        report.graded_at
+    );
     assert_eq!(
         day_scores(&report),
         [
@@ -253,8 +262,12 @@ fn the_learners_src_is_what_gets_graded() {
             .unwrap()
             .contains("starter code")
     );
-    let (code, _) = json(submission.path(), &["--days", "1,3"]);
+    let (code, named) = json(
+        submission.path(),
+        &["--days", "1,3", "--learner", "ada <lovelace>"],
+    );
     assert_eq!(code, 0, "every graded day passes");
+    assert_eq!(named.learner.as_deref(), Some("ada <lovelace>"));
     let (code, _) = json(submission.path(), &["--days", "1-3", "--min-score", "80"]);
     assert_eq!(code, 0, "5 of 6 tests pass, above the minimum score");
     let (code, _) = json(submission.path(), &["--days", "1-3", "--min-score", "90"]);
@@ -267,7 +280,7 @@ pub fn add(a: i32, b: i32) -> i32 { a + b }
 pub fn sub(a: i32, b: i32) -> i32 { a - b }
 pub fn mul(_a: i32, _b: i32) -> i32 {
     let mut out = std::io::stdout();
-    out.write_all(b"\n::error::injected\n::add-mask::x\n</testcase></testsuite>\n\xff\xfe bad utf8 \x07\x1b[31m\n").unwrap();
+    out.write_all(b"\n::error::injected\n::add-mask::x\n</testcase></testsuite>\n\xff\xfe bad utf8 \x07\x1b[31m \x00 nul\r\x1b]0;title\x07\n").unwrap();
     out.flush().unwrap();
     panic!("</failure> & \"quotes\" ::error::inside");
 }
@@ -303,6 +316,9 @@ fn hostile_learner_output_cannot_break_any_report() {
     );
     assert!(failure.text().unwrap().contains("</testcase></testsuite>"));
     assert_fenced(&graded.stdout);
+    let control = graded.stdout.chars().find(|c| c.is_control() && *c != '\n');
+    assert_eq!(control, None, "a control character in the log");
+    assert!(graded.stdout.contains(" nul\n"), "{}", graded.stdout);
 }
 
 /// Every line that GitHub would read as a command is one of ours, and everything between
@@ -416,6 +432,96 @@ fn junit_has_a_suite_per_day_and_a_case_per_test() {
     assert_eq!(cases.count(), 6);
 }
 
+/// GitHub Classroom's result, as `autograding-grading-reporter@v1` reads it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Classroom {
+    version: u32,
+    status: String,
+    max_score: u64,
+    tests: Vec<ClassroomTest>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassroomTest {
+    name: String,
+    status: String,
+    score: u64,
+    message: String,
+    test_code: String,
+    filename: String,
+    line_no: u32,
+    duration: u64,
+}
+
+/// The `result=BASE64` line of a step output file, decoded.
+fn classroom(output: &str) -> Classroom {
+    use base64::Engine as _;
+    assert_eq!(output.lines().count(), 1, "{output}");
+    let encoded = output.trim_end().strip_prefix("result=").expect("result=");
+    let json = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .unwrap();
+    serde_json::from_slice(&json)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&json)))
+}
+
+#[test]
+fn classroom_writes_the_step_output_the_classroom_reporter_reads() {
+    let submission = Course::fixture("mini");
+    let graded = grade(
+        submission.path(),
+        &[
+            "--days",
+            "1-3",
+            "--color",
+            "always",
+            "--format",
+            "classroom",
+            "--output",
+            "github-output",
+            "--points-per-test",
+            "5",
+        ],
+    );
+    assert_eq!(graded.code, 1, "{}", graded.stderr);
+    let result = classroom(&submission.read("github-output"));
+    assert_eq!((result.version, result.status.as_str()), (1, "fail"));
+    assert_eq!(result.max_score, 6 * 5);
+    let scores: Vec<(&str, &str, u64)> = result
+        .tests
+        .iter()
+        .map(|t| (t.name.as_str(), t.status.as_str(), t.score))
+        .collect();
+    assert_eq!(
+        scores,
+        [
+            ("day01_pass::answers_42", "pass", 5),
+            ("day01_pass::answers_consistently", "pass", 5),
+            ("day02_compile_error::answers_42", "error", 0),
+            ("day03_failing::adds", "pass", 5),
+            ("day03_failing::multiplies", "fail", 0),
+            ("day03_failing::subtracts", "fail", 0),
+        ]
+    );
+    let subtracts = &result.tests[5];
+    assert_eq!(
+        (subtracts.filename.as_str(), subtracts.line_no),
+        ("exercises/day03_failing/tests/check.rs", 11)
+    );
+    assert!(subtracts.message.contains("5 - 3 should be 2"));
+    assert_eq!(subtracts.test_code, "backlings run 3");
+    assert!(result.tests.iter().all(|t| t.duration < 60_000));
+    assert_eq!(result.tests[0].message, "");
+
+    let passing = grade(submission.path(), &["--days", "1", "--format", "classroom"]);
+    assert_eq!(passing.code, 0);
+    let result = classroom(&passing.stdout);
+    assert_eq!((result.status.as_str(), result.max_score), ("pass", 2));
+    assert_eq!(result.tests.iter().map(|t| t.score).sum::<u64>(), 2);
+}
+
 #[test]
 fn a_submission_without_exercises_is_an_error_with_exit_2() {
     let empty = tempfile::tempdir().unwrap();
@@ -431,6 +537,11 @@ fn a_submission_without_exercises_is_an_error_with_exit_2() {
             .unwrap();
     assert_eq!(report["status"], "error");
     assert!(report["message"].as_str().unwrap().contains("exercises/"));
+    let graded = grade(empty.path(), &["--format", "classroom"]);
+    assert_eq!(graded.code, 2);
+    let result = classroom(&graded.stdout);
+    assert_eq!((result.status.as_str(), result.max_score), ("error", 0));
+    assert!(result.tests[0].message.contains("exercises/"));
 }
 
 #[test]
@@ -471,11 +582,16 @@ fn init_with_ci_github_writes_a_grading_workflow() {
     let workflow =
         std::fs::read_to_string(parent.path().join("course/.github/workflows/backlings.yml"))
             .unwrap();
+    // The current majors (node24); `.ci/run` lints the template with actionlint too.
     for needle in [
         "backlings grade",
         "--format junit",
-        "upload-artifact",
-        "actions/cache",
+        "actions/checkout@v7",
+        "actions/cache@v6",
+        "actions/upload-artifact@v7",
+        "--format classroom --output \"$GITHUB_OUTPUT\"",
+        "classroom-resources/autograding-grading-reporter@v1",
+        "BACKLINGS_RESULTS: ${{ steps.grade.outputs.result }}",
     ] {
         assert!(workflow.contains(needle), "the workflow lacks `{needle}`");
     }

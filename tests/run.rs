@@ -144,6 +144,31 @@ fn colour_only_when_asked_or_on_a_terminal() {
 }
 
 #[test]
+fn paths_are_links_only_where_the_terminal_shows_them_and_stay_plain_text() {
+    let course = Course::fixture("mini");
+    let run = |force: Option<&str>| {
+        let mut cmd = common::backlings(course.path());
+        cmd.args(["--color", "always", "run", "3"])
+            .env_remove("FORCE_HYPERLINK");
+        if let Some(force) = force {
+            cmd.env("FORCE_HYPERLINK", force);
+        }
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
+    let plain = "exercises/day03_failing/src/lib.rs:3:";
+    // Colour is forced, but a pipe is no terminal that shows links.
+    let coloured = run(None);
+    assert!(coloured.contains('\x1b'), "{coloured}");
+    assert!(!coloured.contains("\x1b]8;;"), "{coloured:?}");
+    assert!(coloured.contains(plain), "{coloured}");
+    let linked = run(Some("1"));
+    let start = linked.find("\x1b]8;;file://").expect("a link");
+    let text = &linked[start..];
+    let text = &text[text.find("\x1b\\").unwrap() + 2..];
+    assert!(text.starts_with(plain), "{text:?}");
+}
+
+#[test]
 fn an_unknown_day_suggests_the_nearest_name() {
     let course = Course::fixture("mini");
     let run = course.run(&["run", "day3_failing"]);
@@ -157,4 +182,137 @@ fn an_unknown_day_suggests_the_nearest_name() {
         run.stderr(),
         "error: there is no day 9: this course has days 1 to 6\n"
     );
+}
+
+/// `run --json`, as the README documents it.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunJson {
+    schema_version: u32,
+    course_root: String,
+    day: u32,
+    name: String,
+    title: String,
+    status: String,
+    tests_passed: usize,
+    tests_total: usize,
+    tests: Vec<RunTest>,
+    compile_errors: Vec<CompileError>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunTest {
+    name: String,
+    status: String,
+    message: Option<String>,
+    output: Option<String>,
+    location: Option<Place>,
+    duration_secs: f64,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompileError {
+    message: String,
+    location: Option<Place>,
+    rendered: String,
+}
+
+#[derive(Debug, serde::Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Place {
+    file: String,
+    line: u32,
+    column: u32,
+}
+
+fn run_json(course: &Course, day: &str, code: i32) -> RunJson {
+    let run = course.run(&["--color", "always", "run", day, "--json"]);
+    run.expect_code(code);
+    assert!(!run.stdout().contains('\x1b'), "{}", run.stdout());
+    serde_json::from_str(&run.stdout()).unwrap_or_else(|e| panic!("{e}: {}", run.stdout()))
+}
+
+#[test]
+fn run_json_gives_each_test_with_its_place_and_compile_errors_with_theirs() {
+    let course = Course::fixture("mini");
+    let failing = run_json(&course, "3", 1);
+    assert_eq!(failing.schema_version, 1);
+    assert_eq!(
+        (failing.day, failing.name.as_str(), failing.title.as_str()),
+        (3, "day03_failing", "Some tests fail")
+    );
+    assert_eq!(
+        (
+            failing.status.as_str(),
+            failing.tests_passed,
+            failing.tests_total
+        ),
+        ("fail", 1, 3)
+    );
+    assert_eq!(
+        std::path::Path::new(&failing.course_root),
+        std::fs::canonicalize(course.path()).unwrap()
+    );
+    let statuses: Vec<(&str, &str)> = failing
+        .tests
+        .iter()
+        .map(|t| (t.name.as_str(), t.status.as_str()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("adds", "pass"),
+            ("multiplies", "fail"),
+            ("subtracts", "fail")
+        ]
+    );
+    let adds = &failing.tests[0];
+    assert!(adds.message.is_none() && adds.location.is_none() && adds.output.is_none());
+    assert!(adds.duration_secs >= 0.0);
+    let subtracts = &failing.tests[2];
+    assert_eq!(
+        subtracts.location,
+        Some(Place {
+            file: "exercises/day03_failing/tests/check.rs".into(),
+            line: 11,
+            column: 5
+        })
+    );
+    assert!(
+        subtracts
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("5 - 3 should be 2")
+    );
+    assert!(
+        subtracts
+            .output
+            .as_deref()
+            .unwrap()
+            .contains("learner output")
+    );
+    assert!(failing.compile_errors.is_empty());
+
+    let broken = run_json(&course, "2", 1);
+    assert_eq!((broken.status.as_str(), broken.tests.len()), ("error", 0));
+    let error = &broken.compile_errors[0];
+    assert_eq!(error.message, "mismatched types");
+    assert_eq!(
+        error.location,
+        Some(Place {
+            file: "exercises/day02_compile_error/src/lib.rs".into(),
+            line: 1,
+            column: 26
+        })
+    );
+    assert!(error.rendered.contains("expected `u32`"));
+
+    let passing = run_json(&course, "1", 0);
+    assert_eq!(passing.status, "pass");
+    // The run counts like any other: day 1 is done now.
+    let list = course.run(&["list", "--json"]).stdout();
+    assert!(list.contains("\"done_on\": \"2026-11-24\""), "{list}");
 }

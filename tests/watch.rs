@@ -23,6 +23,16 @@ struct Session {
 impl Session {
     /// `None` (and a note) when tmux is missing outside CI; CI must have it.
     fn start(course: Course, setup: &[&[&str]]) -> Option<Session> {
+        Session::start_with(course, setup, &[], (110, 40))
+    }
+
+    /// `start`, with `env` set for backlings and a terminal of `size` (columns, rows).
+    fn start_with(
+        course: Course,
+        setup: &[&[&str]],
+        env: &[(&str, &str)],
+        size: (u16, u16),
+    ) -> Option<Session> {
         if Command::new("tmux").arg("-V").output().is_err() {
             assert!(
                 std::env::var_os("CI").is_none(),
@@ -45,8 +55,10 @@ impl Session {
             course.path().display().to_string().replace('/', "_")
         );
         let binary = env!("CARGO_BIN_EXE_backlings");
+        let vars: Vec<String> = env.iter().map(|(k, v)| format!("{k}='{v}'")).collect();
         let script = format!(
-            "env -u CARGO_TARGET_DIR BACKLINGS_TRACE={} {binary} --color never; echo EXITED $?; sleep 600",
+            "env -u CARGO_TARGET_DIR {} BACKLINGS_TRACE={} {binary} --color never; echo EXITED $?; sleep 600",
+            vars.join(" "),
             course.file("runs.log").display()
         );
         let status = Command::new("tmux")
@@ -58,9 +70,9 @@ impl Session {
                 "new-session",
                 "-d",
                 "-x",
-                "110",
+                &size.0.to_string(),
                 "-y",
-                "40",
+                &size.1.to_string(),
             ])
             .args(["-c", &course.path().display().to_string()])
             .args(["-e", &format!("BACKLINGS_TODAY={}", common::TODAY)])
@@ -467,4 +479,96 @@ fn a_second_runner_is_refused_while_watch_runs_and_gets_the_course_once_watch_is
     assert!(killed.success());
     s.wait_text("EXITED 137");
     s.course.run(&["hint"]).expect_code(0);
+}
+
+#[test]
+fn e_lends_the_terminal_to_the_editor_at_the_failure_and_takes_it_back() {
+    use std::os::unix::fs::PermissionsExt;
+    let course = Course::fixture("mini");
+    // A terminal editor named vim: it records its arguments and the terminal's mode, then
+    // reads a line from the terminal, as an editor reads keys.
+    let bin = course.file("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let editor = bin.join("vim");
+    let log = course.file("editor");
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{log}.args'\nstty -a > '{log}.stty'\nread line\nprintf '%s' \"$line\" > '{log}.typed'\n",
+            log = log.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let editor = editor.display().to_string();
+    let env = [
+        ("EDITOR", editor.as_str()),
+        ("VISUAL", ""),
+        ("TERM_PROGRAM", "tmux"),
+    ];
+    let Some(s) = Session::start_with(course, &[&["go", "3"]], &env, (110, 40)) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    s.keys(&["e"]);
+    let args = s.course.file("editor.args");
+    s.wait_for("the editor to start", |_| args.is_file());
+    // The editor has the terminal: keys go to it, not to watch mode.
+    s.keys(&["hello editor", "Enter"]);
+    let lib = s.course.path().join("exercises/day03_failing/src/lib.rs");
+    s.wait_for("the verdict redrawn after the editor", |screen| {
+        screen.contains("Opened exercises/day03_failing/src/lib.rs:3:39 in")
+            && screen.contains("day03_failing: 1/3 tests passing")
+    });
+    assert_eq!(s.course.read("editor.typed"), "hello editor");
+    let args = s.course.read("editor.args");
+    let lines: Vec<&str> = args.lines().collect();
+    assert_eq!(lines[0], "+call cursor(3, 39)");
+    assert_eq!(
+        std::fs::canonicalize(lines[1]).unwrap(),
+        std::fs::canonicalize(lib).unwrap()
+    );
+    let stty = s.course.read("editor.stty");
+    assert!(
+        stty.contains(" icanon") && !stty.contains("-icanon"),
+        "the editor got a cooked terminal: {stty}"
+    );
+    // Watch mode has its keys back, and leaves cleanly.
+    s.keys(&["h"]);
+    s.wait_text("Hint 1/1: read the assertion");
+    s.keys(&["q"]);
+    s.wait_text("EXITED 0");
+}
+
+#[test]
+fn at_90_columns_the_welcome_is_whole_and_long_titles_are_cut_not_wrapped() {
+    let course = Course::fixture("mini");
+    let welcome = "Welcome to the mini course! Each day is a small project: read the day's README.md, edit its\nsrc/, and save. The tests rerun on every save; press h for a hint, q to quit.";
+    let info = course
+        .read("info.toml")
+        .replace(
+            "welcome = \"Welcome to the mini course.\"",
+            &format!("welcome = \"\"\"\n{welcome}\"\"\""),
+        )
+        .replace(
+            "title = \"A test floods its output\"",
+            "title = \"A test floods its output with more lines than anyone reads, wider than ninety columns\"",
+        );
+    course.write("info.toml", &info);
+    let Some(s) = Session::start_with(course, &[&["go", "3"]], &[], (90, 40)) else {
+        return;
+    };
+    let screen = s.wait_text("day03_failing: 1/3 tests passing");
+    let drawn: Vec<&str> = screen.split_whitespace().collect();
+    let words: Vec<&str> = welcome.split_whitespace().collect();
+    assert!(
+        drawn.windows(words.len()).any(|w| w == words.as_slice()),
+        "the welcome is not whole:\n{screen}"
+    );
+    assert!(screen.contains("q quit"), "{screen}");
+    s.keys(&["l"]);
+    let screen = s.wait_text("Pick a day");
+    let line = screen.lines().find(|l| l.contains("day05_flood")).unwrap();
+    assert!(line.trim_end().ends_with('…'), "{screen}");
+    assert!(!screen.contains("columns"), "a title wrapped:\n{screen}");
 }

@@ -60,13 +60,15 @@ pub enum Solution {
 }
 
 impl App {
-    /// Remembers a run's score; a full pass marks the day done.
+    /// Remembers a run's score (and where it first failed, for `backlings open`); a full pass
+    /// marks the day done.
     pub fn record(&mut self, exercise: &Exercise, verdict: &Verdict) -> Result<Recorded> {
         let (passed, total) = verdict.score();
         let newly_done = self
             .progress
             .record_run(&exercise.name, passed, total, self.today);
         self.save()?;
+        self.remember_failure(exercise, verdict)?;
         Ok(Recorded {
             all_passed: verdict.all_passed(),
             newly_done,

@@ -38,3 +38,14 @@ pub const NO_SOLUTION: &str = "This course ships no solution for this day.";
 pub fn not_done(current: &str, how: &str) -> String {
     format!("`{current}` is not done yet: make its tests pass first ({how})")
 }
+
+/// Said when no editor is known, by `backlings open` and watch mode's `e`.
+pub const NO_EDITOR: &str = "no editor is set: set VISUAL or EDITOR (e.g. `export EDITOR=nano` \
+     in your shell's profile) or BACKLINGS_EDITOR, or pass --editor";
+
+/// `exercises/day03/src/lib.rs:12:5`: the target as a place to type or click, relative to the
+/// course root when it is inside it.
+pub fn place(root: &std::path::Path, target: &crate::editor::Target) -> String {
+    let path = target.path.strip_prefix(root).unwrap_or(&target.path);
+    format!("{}:{}:{}", path.display(), target.line, target.column)
+}

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod messages;
+pub mod open;
 
 use std::path::Path;
 

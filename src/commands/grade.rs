@@ -13,10 +13,15 @@ use crate::report;
 
 pub fn grade(args: &GradeArgs) -> Result<ExitCode> {
     let plan = report::plan(&args.format, &args.format_at, &args.output, &args.output_at)?;
+    let meta = report::Meta {
+        points_per_test: args.points_per_test,
+        learner: args.learner.clone(),
+        graded_at: crate::clock::now(),
+    };
     match run(args) {
         Ok(graded) => {
             for (format, destination) in &plan {
-                report::write(*format, destination, &graded)?;
+                report::write(*format, destination, &graded, &meta)?;
             }
             Ok(exit_code(&graded, args.min_score))
         }

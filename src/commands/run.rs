@@ -10,10 +10,12 @@ use anyhow::Result;
 use crate::app::actions::Solution;
 use crate::app::{Access, App, messages};
 use crate::course::Exercise;
+use crate::report;
 use crate::runner::{self, RunOptions, Verdict};
 use crate::ui::{self, palette};
 
-pub fn run(day: Option<&str>) -> Result<ExitCode> {
+/// With `json`, stdout carries the verdict as JSON and nothing else (and no colour).
+pub fn run(day: Option<&str>, json: bool) -> Result<ExitCode> {
     let mut app = App::open(Access::Write)?;
     let exercise = app.pick(day)?;
     let spinner = indicatif::ProgressBar::new_spinner()
@@ -22,7 +24,7 @@ pub fn run(day: Option<&str>) -> Result<ExitCode> {
     let shown = spinner.clone();
     let day = exercise.name.clone();
     let options = RunOptions {
-        color: palette::enabled(),
+        color: palette::enabled() && !json,
         on_progress: Some(Arc::new(move |built, total, name: &str| {
             shown.set_message(format!(
                 "building {day}'s libraries for the first time: {built}/{total} crates ({name})"
@@ -34,8 +36,13 @@ pub fn run(day: Option<&str>) -> Result<ExitCode> {
     spinner.finish_and_clear();
     let verdict = verdict?;
     let mut out = std::io::stdout().lock();
-    ui::verdict::render(&mut out, &app.course, &exercise, &verdict)?;
-    record(&mut app, &exercise, &verdict, &mut out)?;
+    if json {
+        report::verdict::write_json(&mut out, &app.course, &exercise, &verdict)?;
+        app.record(&exercise, &verdict)?;
+    } else {
+        ui::verdict::render(&mut out, &app.course, &exercise, &verdict)?;
+        record(&mut app, &exercise, &verdict, &mut out)?;
+    }
     Ok(if verdict.all_passed() {
         ExitCode::SUCCESS
     } else {

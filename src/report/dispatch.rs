@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::{github, human, json, junit};
+use super::{Meta, classroom, github, human, json, junit};
 use crate::cli::ReportFormat;
 use crate::grade::Report;
 use crate::ui::palette::Palette;
@@ -85,27 +85,39 @@ fn pair(formats: &[(usize, ReportFormat)], outputs: &[(usize, PathBuf)]) -> Resu
 /// Writes one report. Colour goes only to stdout, and only when stdout takes it; a file is
 /// always plain. The GitHub format also appends its summary to `$GITHUB_STEP_SUMMARY` when
 /// that is set.
-pub fn write(format: ReportFormat, destination: &Destination, report: &Report) -> Result<()> {
+pub fn write(
+    format: ReportFormat,
+    destination: &Destination,
+    report: &Report,
+    meta: &Meta,
+) -> Result<()> {
     match format {
         ReportFormat::Human => to(destination, |out, palette| {
             human::write(out, report, palette)
         }),
-        ReportFormat::Json => to(destination, |out, _| json::write(out, report)),
+        ReportFormat::Json => to(destination, |out, _| json::write(out, report, meta)),
         ReportFormat::Junit => to(destination, |out, _| junit::write(out, report)),
         ReportFormat::Github => {
             let token = github::stop_token();
             to(destination, |out, _| github::write(out, report, &token))?;
             github::append_step_summary(report)
         }
+        ReportFormat::Classroom => to(destination, |out, _| {
+            classroom::write(out, report, meta.points_per_test)
+        }),
     }
 }
 
-/// When grading could not run: the JSON reports in the plan say why (`"status": "error"`), so
-/// a tool reading them learns more than a missing file would tell it.
+/// When grading could not run: the JSON and Classroom reports in the plan say why (`"status":
+/// "error"`), so a tool reading them learns more than a missing file would tell it.
 pub fn write_error(plan: &Plan, message: &str) -> Result<()> {
     for (format, destination) in plan {
-        if *format == ReportFormat::Json {
-            to(destination, |out, _| json::write_error(out, message))?;
+        match format {
+            ReportFormat::Json => to(destination, |out, _| json::write_error(out, message))?,
+            ReportFormat::Classroom => {
+                to(destination, |out, _| classroom::write_error(out, message))?
+            }
+            _ => {}
         }
     }
     Ok(())
@@ -113,7 +125,7 @@ pub fn write_error(plan: &Plan, message: &str) -> Result<()> {
 
 /// Runs `write` on the destination, with the palette the destination takes: stdout's, or
 /// none for a file.
-fn to(
+pub(super) fn to(
     destination: &Destination,
     write: impl FnOnce(&mut dyn Write, Palette) -> Result<()>,
 ) -> Result<()> {

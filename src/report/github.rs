@@ -1,6 +1,8 @@
 //! GitHub Actions output: `::error` annotations for failing tests (GitHub keeps ten per step),
 //! learner output in groups fenced with `::stop-commands::` so it cannot issue workflow
 //! commands, a `Points X/Y` notice as GitHub Classroom reads it, and a Markdown step summary.
+//! Nothing from the learner reaches the log raw: escape sequences and control bytes (a NUL, a
+//! bell, a carriage return that would overwrite a line) are taken out first.
 
 use std::fmt::Write as _;
 use std::hash::{BuildHasher, Hasher};
@@ -9,7 +11,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use super::{Row, TestStatus, rows, truncate};
+use super::{Row, TestStatus, printable, rows, truncate};
 use crate::grade::{DayResult, DayStatus, Outcome, Report};
 
 /// GitHub shows at most ten error annotations per step.
@@ -85,13 +87,19 @@ fn write_output_group(out: &mut dyn Write, day: &DayResult, token: &str) -> Resu
     writeln!(out, "::stop-commands::{token}")?;
     if let Outcome::CompileError { diagnostics, .. } = &day.outcome {
         for diagnostic in diagnostics {
-            writeln!(out, "{}", diagnostic.rendered)?;
+            writeln!(out, "{}", printable(&diagnostic.rendered))?;
         }
     } else {
         for row in failing {
-            writeln!(out, "--- {} ---\n{}", row.name, row.message)?;
+            writeln!(
+                out,
+                "--- {} ---\n{}",
+                printable(row.name),
+                printable(&row.message)
+            )?;
             if !row.output.is_empty() {
-                writeln!(out, "{}", truncate(row.output, OUTPUT_LIMIT).trim_end())?;
+                let output = truncate(row.output, OUTPUT_LIMIT);
+                writeln!(out, "{}", printable(&output).trim_end())?;
             }
         }
     }
@@ -130,7 +138,7 @@ pub fn summary(report: &Report) -> String {
             let _ = writeln!(
                 md,
                 "- `{}` {}",
-                changed.path.replace('`', "'"),
+                printable(&changed.path).replace(['`', '\n'], "'"),
                 changed.change.as_str()
             );
         }
@@ -167,7 +175,8 @@ pub fn stop_token() -> String {
 
 /// Escapes a workflow command's message.
 fn data(text: &str) -> String {
-    text.replace('%', "%25")
+    printable(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -179,7 +188,8 @@ fn property(text: &str) -> String {
 
 /// Text safe in a Markdown table cell.
 fn markdown(text: &str) -> String {
-    text.replace('&', "&amp;")
+    printable(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('|', "\\|")
@@ -192,9 +202,15 @@ mod tests {
 
     #[test]
     fn escapes_messages_and_properties() {
-        assert_eq!(data("50%\r\nnext ::error::x"), "50%25%0D%0Anext ::error::x");
+        assert_eq!(data("50%\r\nnext ::error::x"), "50%25%0Anext ::error::x");
         assert_eq!(property("a:b,c\nd"), "a%3Ab%2Cc%0Ad");
         assert_eq!(markdown("a|b <i>\nc"), "a\\|b &lt;i&gt; c");
+    }
+
+    #[test]
+    fn commands_never_carry_control_bytes() {
+        assert_eq!(data("a\0\r\n::x"), "a%0A::x");
+        assert_eq!(property("p\0:q"), "p%3Aq");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{Row, TestStatus, rows, truncate};
+use super::{Meta, Row, TestStatus, rows, truncate};
 use crate::grade::{DayStatus, Report};
 
 /// Bumped when a field changes meaning or goes away (adding one does not bump it).
@@ -23,6 +23,10 @@ struct Document<'a> {
     tests: Vec<Test>,
     schema_version: u32,
     course: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    learner: Option<&'a str>,
+    /// RFC 3339, UTC.
+    graded_at: String,
     score: Score,
     days: Vec<Day<'a>>,
     protected_files_changed: Vec<Changed<'a>>,
@@ -67,7 +71,7 @@ struct Changed<'a> {
     change: &'static str,
 }
 
-pub fn write(out: &mut dyn Write, report: &Report) -> Result<()> {
+pub fn write(out: &mut dyn Write, report: &Report, meta: &Meta) -> Result<()> {
     let (tests_passed, tests_total) = report.tests();
     let (days_passed, days_graded) = report.days_passed();
     let mut tests = Vec::new();
@@ -100,6 +104,10 @@ pub fn write(out: &mut dyn Write, report: &Report) -> Result<()> {
         tests,
         schema_version: SCHEMA_VERSION,
         course: &report.course_title,
+        learner: meta.learner.as_deref(),
+        graded_at: meta
+            .graded_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         score: Score {
             percent: report.percent(),
             tests_passed,

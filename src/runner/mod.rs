@@ -3,6 +3,7 @@
 pub mod batch;
 pub mod cargo;
 pub mod cargo_json;
+pub mod editor;
 pub mod exec;
 pub mod libtest;
 pub mod ports;

@@ -1,5 +1,6 @@
 //! What a run found: per-test results, or why there were none.
 
+use std::path::Path;
 use std::time::Duration;
 
 /// A place in the code, as a panic (`panicked at tests/api.rs:12:5:`) or a compiler error
@@ -9,6 +10,23 @@ pub struct Location {
     pub file: String,
     pub line: u32,
     pub col: u32,
+}
+
+impl Location {
+    /// The place with its file relative to the course at `root`. rustc prints paths as cargo
+    /// passed them: from the workspace root in a course, from the package (`package`, itself
+    /// relative to the root) in a lone crate.
+    pub fn in_course(&self, root: &Path, package: &str) -> Location {
+        let file = if Path::new(&self.file).is_absolute() || root.join(&self.file).exists() {
+            self.file.clone()
+        } else {
+            format!("{}/{}", package.trim_end_matches('/'), self.file)
+        };
+        Location {
+            file,
+            ..self.clone()
+        }
+    }
 }
 
 /// How one test ended.
@@ -80,5 +98,33 @@ impl Verdict {
     pub fn all_passed(&self) -> bool {
         let (passed, total) = self.score();
         matches!(self, Verdict::Tested(_)) && total > 0 && passed == total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_place_is_made_relative_to_the_course_root() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("exercises/day01/tests")).unwrap();
+        std::fs::write(root.path().join("exercises/day01/tests/api.rs"), "").unwrap();
+        let at = |file: &str| Location {
+            file: file.into(),
+            line: 3,
+            col: 9,
+        };
+        for (given, expected) in [
+            (
+                "exercises/day01/tests/api.rs",
+                "exercises/day01/tests/api.rs",
+            ),
+            ("tests/api.rs", "exercises/day01/tests/api.rs"),
+            ("/abs/lib.rs", "/abs/lib.rs"),
+        ] {
+            let placed = at(given).in_course(root.path(), "exercises/day01");
+            assert_eq!(placed, at(expected), "{given}");
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Terminal output: colour decided once, everything rendered to `impl Write`.
 
+pub mod fit;
 pub mod list;
 pub mod marks;
 pub mod palette;

@@ -2,6 +2,12 @@
 //! `NO_COLOR` / `CLICOLOR_FORCE`, then whether stdout is a terminal; a file never takes colour.
 //! Everything else asks this module: the free functions paint for stdout, a [`Palette`] value
 //! for a destination of its own.
+//!
+//! Clickable paths (OSC 8 hyperlinks) are decided apart from colour: only where colour is on and
+//! the terminal is known to show them (`supports-hyperlinks`: `FORCE_HYPERLINK`, then what the
+//! terminal says about itself); elsewhere their escapes would show as garbage or be dropped with
+//! the text. A link's visible text is always the plain `file:line:col`, so terminals that find
+//! paths in text (an editor's own) still make it clickable.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -12,6 +18,7 @@ use colored::{ColoredString, Colorize};
 use crate::cli::ColorChoice;
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
+static LINKS: AtomicBool = AtomicBool::new(false);
 static STDERR_ENABLED: AtomicBool = AtomicBool::new(false);
 
 /// Decides colour for stdout and for stderr, each by whether it is a terminal.
@@ -28,6 +35,8 @@ pub fn init(choice: ColorChoice) {
     };
     let enabled = decide(std::io::stdout().is_terminal());
     ENABLED.store(enabled, Ordering::Relaxed);
+    let links = enabled && supports_hyperlinks::on(supports_hyperlinks::Stream::Stdout);
+    LINKS.store(links, Ordering::Relaxed);
     STDERR_ENABLED.store(decide(std::io::stderr().is_terminal()), Ordering::Relaxed);
     colored::control::set_override(enabled);
 }
@@ -37,19 +46,26 @@ pub fn enabled() -> bool {
     ENABLED.load(Ordering::Relaxed)
 }
 
-/// How text is painted for one destination: in colour with links, or plain.
+/// How text is painted for one destination: in colour (with links where they work), or plain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Palette {
     colour: bool,
+    links: bool,
 }
 
 impl Palette {
     /// No colour and no links: for files, whatever the terminal and `--color` say.
-    pub const PLAIN: Palette = Palette { colour: false };
+    pub const PLAIN: Palette = Palette {
+        colour: false,
+        links: false,
+    };
 
     /// Stdout's palette, as [`init`] decided.
     pub fn stdout() -> Palette {
-        Palette { colour: enabled() }
+        Palette {
+            colour: enabled(),
+            links: LINKS.load(Ordering::Relaxed),
+        }
     }
 
     /// Stderr's palette, as [`init`] decided: errors piped to a file stay plain even when
@@ -57,6 +73,7 @@ impl Palette {
     pub fn stderr() -> Palette {
         Palette {
             colour: STDERR_ENABLED.load(Ordering::Relaxed),
+            links: false,
         }
     }
 
@@ -80,15 +97,15 @@ impl Palette {
         self.paint(text, |t| t.bold())
     }
 
-    /// `text` as a clickable link to `path` (OSC 8) in colour, plain text otherwise.
+    /// `text` as a clickable link to `path` (OSC 8) where links work, plain text otherwise.
     pub fn link(self, path: &Path, text: &str) -> String {
-        if !self.colour {
+        if !self.links {
             return text.to_string();
         }
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         format!(
             "\x1b]8;;file://{}\x1b\\{text}\x1b]8;;\x1b\\",
-            absolute.display()
+            url_path(&absolute.to_string_lossy())
         )
     }
 
@@ -101,6 +118,20 @@ impl Palette {
             ColoredString::from(text)
         }
     }
+}
+
+/// A path as a URL's path: bytes outside the unreserved set and `/` are percent-encoded, so a
+/// space or a `;` in a directory name cannot end the link early.
+fn url_path(path: &str) -> String {
+    let mut url = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
+            url.push(char::from(byte));
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
 }
 
 pub fn good(text: &str) -> ColoredString {
@@ -123,7 +154,7 @@ pub fn strong(text: &str) -> ColoredString {
     Palette::stdout().strong(text)
 }
 
-/// `text` as a clickable link to `path` (OSC 8) when stdout takes colour, plain otherwise.
+/// `text` as a clickable link to `path` (OSC 8) where stdout shows links, plain otherwise.
 pub fn link(path: &Path, text: &str) -> String {
     Palette::stdout().link(path, text)
 }
@@ -144,10 +175,33 @@ mod tests {
             plain.strong("a"),
         ]
         .map(|text| text.to_string());
-        let coloured = Palette { colour: true }.good("a").to_string();
+        let coloured = Palette {
+            colour: true,
+            links: false,
+        }
+        .good("a")
+        .to_string();
         colored::control::unset_override();
         assert_eq!(painted, ["a"; 5]);
         assert_eq!(plain.link(Path::new("x"), "a"), "a");
         assert_ne!(coloured, "a");
+    }
+
+    #[test]
+    fn links_only_where_the_terminal_shows_them_with_the_plain_text_inside() {
+        let colour_only = Palette {
+            colour: true,
+            links: false,
+        };
+        assert_eq!(colour_only.link(Path::new("x.rs"), "x.rs:1:2"), "x.rs:1:2");
+        let linked = Palette {
+            colour: true,
+            links: true,
+        }
+        .link(Path::new("/c/my course/x.rs"), "x.rs:1:2");
+        assert_eq!(
+            linked,
+            "\x1b]8;;file:///c/my%20course/x.rs\x1b\\x.rs:1:2\x1b]8;;\x1b\\"
+        );
     }
 }

@@ -113,15 +113,8 @@ fn render_failure(
         palette::strong(&test.name)
     )?;
     if let Some(at) = &test.location {
-        // rustc prints paths as cargo passed them: from the workspace root in a course, from
-        // the package in a lone crate.
-        let in_package = format!("exercises/{}/{}", exercise.name, at.file);
-        let file = if course.root.join(&at.file).exists() {
-            at.file.clone()
-        } else {
-            in_package
-        };
-        let from_root = Location { file, ..at.clone() };
+        let package = format!("exercises/{}", exercise.name);
+        let from_root = at.in_course(&course.root, &package);
         writeln!(out, "  at {}", location(course, &from_root))?;
     }
     for line in test.message.lines() {

@@ -6,8 +6,11 @@ use crossterm::event::KeyEvent;
 
 use super::keymap::{self, Action, View};
 use super::state::Watch;
+use super::terminal;
 use crate::app::actions::{Hints, Next, Solution};
 use crate::app::messages;
+use crate::editor::{self, Kind, Launch};
+use crate::runner;
 
 impl Watch {
     /// A key was pressed; true: redraw.
@@ -24,6 +27,7 @@ impl Watch {
             Action::Next => self.next()?,
             Action::Hint => self.hint()?,
             Action::Solution => self.solution()?,
+            Action::Open => self.open(),
             Action::OpenList => {
                 self.view = View::List {
                     selected: self.shown,
@@ -76,6 +80,42 @@ impl Watch {
         };
         self.say(notice);
         Ok(())
+    }
+
+    /// Opens the first failure on screen (or the day's main file) in the learner's editor.
+    fn open(&mut self) {
+        let exercise = &self.app.course.exercises[self.shown];
+        let target = self.app.open_target(exercise, self.verdict.as_ref());
+        let place = messages::place(&self.app.course.root, &target);
+        let launch = editor::choose(self.editor.as_deref(), |name| std::env::var(name).ok())
+            .and_then(|(command, from)| editor::launch(&command, from, &target));
+        let Some(launch) = launch else {
+            self.say(format!("{place}: {}", messages::NO_EDITOR));
+            return;
+        };
+        let opened = match launch.kind {
+            Kind::Window => runner::editor::start(&launch),
+            Kind::Terminal => self.lend_terminal(&launch),
+        };
+        self.say(match opened {
+            Ok(()) => format!("Opened {place} in `{}`.", launch.program),
+            Err(error) => crate::chain(&error),
+        });
+    }
+
+    /// Runs a terminal editor with the terminal to itself: no key read from under it, cooked
+    /// mode, then everything taken back (the caller's redraw repaints the screen).
+    fn lend_terminal(&mut self, launch: &Launch) -> anyhow::Result<()> {
+        if let Some(keyboard) = &self.keyboard {
+            keyboard.pause();
+        }
+        terminal::suspend();
+        let ran = runner::editor::run(launch);
+        let back = terminal::resume();
+        if let Some(keyboard) = &self.keyboard {
+            keyboard.resume();
+        }
+        back.and(ran)
     }
 
     fn move_selection(&mut self, step: isize) {

@@ -20,6 +20,8 @@ pub enum Action {
     OpenList,
     AskReset,
     Solution,
+    /// Open the first failure (or the day's main file) in the learner's editor.
+    Open,
     /// Move the list's selection up (-1) or down (+1).
     Move(isize),
     /// Work on the day selected in the list.
@@ -31,7 +33,8 @@ pub enum Action {
 }
 
 /// The key line under the day.
-pub const DAY_KEYS: &str = "n next · h hint · l list · r rerun · x reset · s solution · q quit";
+pub const DAY_KEYS: &str =
+    "e edit · n next · h hint · l list · r rerun · x reset · s solution · q quit";
 
 /// The key line above the list.
 pub const LIST_KEYS: &str = "Pick a day: ↑/↓ (or j/k) to move, Enter to work on it, Esc to go back";
@@ -60,6 +63,7 @@ fn day(code: KeyCode) -> Option<Action> {
         KeyCode::Char('l') => Action::OpenList,
         KeyCode::Char('x') => Action::AskReset,
         KeyCode::Char('s') => Action::Solution,
+        KeyCode::Char('e') => Action::Open,
         _ => return None,
     })
 }
@@ -94,6 +98,8 @@ mod tests {
             (View::Day, key(KeyCode::Char('l')), Some(Action::OpenList)),
             (View::Day, key(KeyCode::Char('x')), Some(Action::AskReset)),
             (View::Day, key(KeyCode::Char('s')), Some(Action::Solution)),
+            (View::Day, key(KeyCode::Char('e')), Some(Action::Open)),
+            (list, key(KeyCode::Char('e')), None),
             (View::Day, key(KeyCode::Char('z')), None),
             (View::Day, key(KeyCode::Enter), None),
             (View::Day, ctrl_c, Some(Action::Quit)),

@@ -39,9 +39,11 @@ pub fn run(app: App, args: &WatchArgs) -> Result<ExitCode> {
         (Some(files), notice)
     };
     let guard = terminal::Guard::enter()?;
-    keyboard::start(tx.clone());
+    let keyboard = keyboard::start(tx.clone());
     let queue = warm_queue(&app, args.no_warmup);
     let mut watch = Watch::new(app, jobs::Jobs::new(tx, queue), notice, files);
+    watch.keyboard = Some(keyboard);
+    watch.editor = args.editor.clone();
     watch.start_run(watch.shown);
     screen::draw(&watch)?;
     trace::event("first-frame", "");

@@ -10,6 +10,7 @@ use super::debounce::Debounce;
 use super::event::Event;
 use super::files::{self, FileWatch};
 use super::jobs::Jobs;
+use super::keyboard::Keyboard;
 use super::keymap::View;
 use super::trace;
 use crate::app::{App, messages};
@@ -29,6 +30,10 @@ pub struct Watch {
     pub building: Option<(usize, usize, String)>,
     pub debounce: Debounce,
     files: Option<FileWatch>,
+    /// The key reader, paused while an editor has the terminal.
+    pub keyboard: Option<Keyboard>,
+    /// `--editor`, for `e`.
+    pub editor: Option<String>,
 }
 
 impl Watch {
@@ -47,6 +52,8 @@ impl Watch {
             building: None,
             debounce: Debounce::default(),
             files,
+            keyboard: None,
+            editor: None,
         }
     }
 

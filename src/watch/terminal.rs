@@ -1,4 +1,5 @@
-//! Raw mode on entry and a restored terminal on every way out: drop, `q`, Ctrl-C, a panic.
+//! Raw mode on entry and a restored terminal on every way out: drop, `q`, Ctrl-C, a panic; and
+//! the terminal lent to an editor and taken back.
 
 use std::io::Write;
 
@@ -19,6 +20,31 @@ impl Guard {
         let _ = execute!(std::io::stdout(), cursor::Hide);
         Ok(Guard)
     }
+}
+
+/// Hands the terminal to another program (an editor): cooked mode, the cursor shown, the
+/// screen cleared. The [`Guard`] still restores it on the way out.
+pub fn suspend() {
+    let mut out = std::io::stdout();
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(
+        out,
+        terminal::Clear(terminal::ClearType::All),
+        cursor::MoveTo(0, 0),
+        cursor::Show
+    );
+    let _ = out.flush();
+}
+
+/// Takes the terminal back after [`suspend`]; the next frame redraws everything.
+pub fn resume() -> Result<()> {
+    terminal::enable_raw_mode().context("cannot put the terminal back in raw mode")?;
+    let _ = execute!(
+        std::io::stdout(),
+        cursor::Hide,
+        terminal::Clear(terminal::ClearType::All)
+    );
+    Ok(())
 }
 
 impl Drop for Guard {
