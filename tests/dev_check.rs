@@ -507,10 +507,10 @@ fn dev_add_flags_its_placeholders_and_its_day_fails_as_shipped() {
     assert_eq!(
         errors,
         [
-            info(40, "title"),
-            info(43, "hint"),
-            info(44, "hint"),
-            info(45, "hint"),
+            info(44, "title"),
+            info(47, "hint"),
+            info(48, "hint"),
+            info(49, "hint"),
             "error: exercises/day02_next/README.md:3:1: the lesson still has a `TODO` placeholder (write that part)".to_string(),
         ]
     );
