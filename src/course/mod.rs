@@ -1,6 +1,7 @@
 //! The course: `info.toml` parsed raw, then validated into a [`Course`] of [`Exercise`]s.
 
 mod raw;
+mod shape;
 pub mod validate;
 
 use std::path::{Path, PathBuf};
