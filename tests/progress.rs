@@ -194,6 +194,39 @@ fn killing_the_runner_mid_write_never_tears_the_progress_file() {
     course.run(&["list"]).expect_code(0);
 }
 
+/// The names in the course's root, sorted.
+fn root_names(course: &Course) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(course.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_runner_killed_before_its_rename_leaves_no_temporary_file_for_long() {
+    let course = Course::fixture("mini");
+    course.run(&["hint"]).expect_code(0);
+    // Files that look like ours but are not: they stay.
+    course.write(".tmpNotOurs", "someone else's");
+    course.write(".backlings-state.toml.bak", "a kept copy");
+    let before = root_names(&course);
+    for _ in 0..3 {
+        let renames = "rename,renameat,renameat2";
+        let Some(run) = common::run_killed_at(course.path(), renames, 1, &["go", "3"]) else {
+            return;
+        };
+        assert!(common::killed(&run), "{}", run.stderr());
+    }
+    assert!(
+        root_names(&course).len() > before.len(),
+        "the kills left temporary files"
+    );
+    course.run(&["go", "2"]).expect_code(0);
+    assert_eq!(root_names(&course), before, "the next start swept them");
+}
+
 #[test]
 fn every_kind_of_damaged_progress_file_warns_keeps_a_copy_and_goes_on() {
     // (what the file holds, what the warning must say)

@@ -42,6 +42,9 @@ impl App {
             Access::Write => Some(Lock::acquire(root)?),
             Access::Read => None,
         };
+        if let Some(lock) = &lock {
+            store::sweep(root, lock);
+        }
         let today = crate::clock::today();
         let loaded = store::load(root, today)?;
         if let Some(warning) = loaded.warning {

@@ -77,13 +77,19 @@ impl Run {
 
 pub fn backlings(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_backlings"));
+    in_course(&mut cmd, dir);
+    cmd
+}
+
+/// The environment every run of backlings gets: the course as working directory, no colour
+/// overrides or target directory from the outer cargo, a fixed date, no input.
+fn in_course(cmd: &mut Command, dir: &Path) {
     cmd.current_dir(dir)
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("CARGO_TARGET_DIR")
         .env("BACKLINGS_TODAY", TODAY)
         .stdin(std::process::Stdio::null());
-    cmd
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
@@ -137,4 +143,43 @@ pub fn processes_matching(needles: &[&str]) -> Vec<i32> {
         })
         .filter(|pid| alive(*pid))
         .collect()
+}
+
+/// Whether `tool` (run with `-V`) is installed. A test that needs a missing tool fails under CI,
+/// which must install it, and is skipped elsewhere with a notice written straight to the
+/// terminal: libtest captures `eprintln!` of a passing test, and a silent skip reads as a pass.
+pub fn has_tool(tool: &str, test: &str) -> bool {
+    if Command::new(tool).arg("-V").output().is_ok() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must install {tool} for `{test}` (apt-get install {tool})"
+    );
+    let notice = format!("\nSKIPPED `{test}`: {tool} is not installed (apt-get install {tool})\n");
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), notice.as_bytes());
+    false
+}
+
+/// Runs backlings in `dir` under strace, which kills it with `SIGKILL` at its `nth` call of
+/// `syscall`: a crash at a chosen moment, the same on every run. `None` when strace is missing.
+pub fn run_killed_at(dir: &Path, syscall: &str, nth: usize, args: &[&str]) -> Option<Run> {
+    if !has_tool("strace", "a kill at a chosen system call") {
+        return None;
+    }
+    let mut cmd = Command::new("strace");
+    cmd.args(["-f", "-qq", "-o", "/dev/null"])
+        .arg(format!("--trace={syscall}"))
+        .arg(format!("--inject={syscall}:signal=KILL:when={nth}"))
+        .arg(env!("CARGO_BIN_EXE_backlings"))
+        .args(args);
+    in_course(&mut cmd, dir);
+    let output = cmd.output().expect("strace runs");
+    Some(Run { output })
+}
+
+/// Whether a run ended by `SIGKILL`.
+pub fn killed(run: &Run) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    run.output.status.signal() == Some(9) || run.code() == 137
 }
