@@ -16,14 +16,9 @@ struct Session {
 }
 
 impl Session {
-    /// `None` (and a note) when tmux is missing outside CI; CI must have it.
+    /// `None` (and a notice) when tmux is missing outside CI; CI must have it.
     fn start(course: Course, setup: &[&[&str]]) -> Option<Session> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must install tmux for the watch tests"
-            );
-            eprintln!("tmux is not installed: skipping a watch-mode test");
+        if !common::has_tool("tmux") {
             return None;
         }
         for args in setup {
@@ -119,6 +114,37 @@ impl Drop for Session {
             .stderr(std::process::Stdio::null())
             .status();
     }
+}
+
+#[test]
+fn without_tmux_a_watch_test_fails_under_ci_and_says_it_was_skipped_elsewhere() {
+    let test = "a_plain_save_reruns_the_day_and_shows_the_new_verdict";
+    // This test binary, running one other test where no tmux can be found.
+    let run = |ci: bool| {
+        let mut cmd = Command::new(std::env::current_exe().unwrap());
+        cmd.args(["--exact", test]).env("PATH", "/nonexistent");
+        if ci {
+            cmd.env("CI", "true");
+        } else {
+            cmd.env_remove("CI");
+        }
+        let out = cmd.output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    };
+    let (passed, text) = run(false);
+    assert!(passed, "{text}");
+    assert!(
+        text.contains(&format!("SKIPPED `{test}`: tmux is not installed")),
+        "a skip must be visible without --nocapture:\n{text}"
+    );
+    let (passed, text) = run(true);
+    assert!(!passed, "{text}");
+    assert!(text.contains("CI must install tmux"), "{text}");
 }
 
 const FIXED_SUB: &str = "pub fn add(a: i32, b: i32) -> i32 { a + b }\npub fn sub(a: i32, b: i32) -> i32 { a - b }\npub fn mul(a: i32, b: i32) -> i32 { a * b }\n";

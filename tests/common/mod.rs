@@ -148,10 +148,13 @@ pub fn processes_matching(needles: &[&str]) -> Vec<i32> {
 /// Whether `tool` (run with `-V`) is installed. A test that needs a missing tool fails under CI,
 /// which must install it, and is skipped elsewhere with a notice written straight to the
 /// terminal: libtest captures `eprintln!` of a passing test, and a silent skip reads as a pass.
-pub fn has_tool(tool: &str, test: &str) -> bool {
+pub fn has_tool(tool: &str) -> bool {
     if Command::new(tool).arg("-V").output().is_ok() {
         return true;
     }
+    // libtest names each test's thread after the test.
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
     assert!(
         std::env::var_os("CI").is_none(),
         "CI must install {tool} for `{test}` (apt-get install {tool})"
@@ -164,7 +167,7 @@ pub fn has_tool(tool: &str, test: &str) -> bool {
 /// Runs backlings in `dir` under strace, which kills it with `SIGKILL` at its `nth` call of
 /// `syscall`: a crash at a chosen moment, the same on every run. `None` when strace is missing.
 pub fn run_killed_at(dir: &Path, syscall: &str, nth: usize, args: &[&str]) -> Option<Run> {
-    if !has_tool("strace", "a kill at a chosen system call") {
+    if !has_tool("strace") {
         return None;
     }
     let mut cmd = Command::new("strace");
