@@ -163,6 +163,41 @@ fn a_plain_save_reruns_the_day_and_shows_the_new_verdict() {
 }
 
 #[test]
+fn a_failed_progress_save_is_shown_kept_in_memory_and_retried_on_the_next_change() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    // A directory where the progress file goes: every save fails, even for root.
+    let state = s.course.file(".backlings-state.toml");
+    std::fs::remove_file(&state).unwrap();
+    std::fs::create_dir_all(state.join("in-the-way")).unwrap();
+    let lib = "exercises/day03_failing/src/lib.rs";
+    s.course.write(lib, FIXED_SUB);
+    let screen = s.wait_for("the verdict and the failed save", |screen| {
+        screen.contains("day03_failing: 3/3 tests passing")
+            && screen.contains("Progress not saved: cannot write the progress file")
+    });
+    assert!(screen.contains("Day 3 done!"), "{screen}");
+    assert!(
+        screen.contains("1/6 done"),
+        "the day is done in memory: {screen}"
+    );
+    std::fs::remove_dir_all(&state).unwrap();
+    s.course.write(lib, &format!("{FIXED_SUB}// saved again\n"));
+    s.wait_for("the save retried", |screen| {
+        !screen.contains("Progress not saved") && state.is_file()
+    });
+    let saved = s.course.read(".backlings-state.toml");
+    assert!(
+        saved.contains("[exercises.day03_failing]\ndone_on = \"2026-11-24\""),
+        "{saved}"
+    );
+    s.keys(&["q"]);
+    s.wait_text("EXITED 0");
+}
+
+#[test]
 fn a_save_by_rename_is_seen_like_an_editors_safe_write() {
     let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
         return;

@@ -6,7 +6,7 @@ pub mod messages;
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
 use crate::course::{Course, Exercise};
@@ -20,6 +20,9 @@ pub struct App {
     pub today: NaiveDate,
     /// Held by commands that write progress, so two runners never race on it.
     _lock: Option<Lock>,
+    /// Why the last save failed; `None` once a save succeeds. The progress stays in memory
+    /// and every later save writes all of it.
+    unsaved: Option<String>,
 }
 
 /// Whether a command writes progress (and so must be the only runner in the course).
@@ -55,6 +58,7 @@ impl App {
             progress: loaded.progress,
             today,
             _lock: lock,
+            unsaved: None,
         };
         // Pin the current day, so passing it does not silently move the learner on.
         let current = app.current().name.clone();
@@ -62,8 +66,27 @@ impl App {
         Ok(app)
     }
 
-    pub fn save(&self) -> Result<()> {
-        store::save(&self.course.root, &self.progress)
+    /// Writes the progress. A failure (a full disk, a read-only directory) does not undo what
+    /// the learner did: it is remembered for [`App::unsaved`], and the next save tries again.
+    pub fn save(&mut self) {
+        self.unsaved = store::save(&self.course.root, &self.progress)
+            .err()
+            .map(|e| crate::chain(&e));
+    }
+
+    /// Why the progress could not be saved, while it cannot.
+    pub fn unsaved(&self) -> Option<&str> {
+        self.unsaved.as_deref()
+    }
+
+    /// For a command, once it has shown what it did: the failed save as its error (exit 2).
+    pub fn saved(&self) -> Result<()> {
+        match &self.unsaved {
+            Some(why) => {
+                bail!("progress cannot be saved: {why}; what is shown above is not remembered")
+            }
+            None => Ok(()),
+        }
     }
 
     /// The exercise named or numbered by `day`, or the current one.

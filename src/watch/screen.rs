@@ -10,8 +10,8 @@ use super::state::Watch;
 use crate::app::messages;
 use crate::ui::{self, marks, palette};
 
-/// Lines kept for the bar, the notice and the keys under the verdict.
-const FOOTER: usize = 5;
+/// Lines kept for the bar, an unsaved progress, the notice and the keys under the verdict.
+const FOOTER: usize = 6;
 
 pub fn draw(watch: &Watch) -> Result<()> {
     let rows = terminal::size()
@@ -103,6 +103,13 @@ fn render_day(out: &mut impl Write, watch: &Watch, rows: usize) -> io::Result<()
         );
     }
     writeln!(out, "{days}")?;
+    if let Some(why) = watch.app.unsaved() {
+        let line = format!(
+            "Progress not saved: {why}; your verdicts are kept, and saving is tried again at \
+             the next change"
+        );
+        writeln!(out, "{}", palette::bad(&line))?;
+    }
     if let Some(notice) = &watch.notice {
         writeln!(out, "{}", notice.lines().next().unwrap_or(""))?;
     }
