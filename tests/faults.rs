@@ -108,3 +108,57 @@ fn interrupting_a_run_takes_its_hanging_test_down_too() {
         "the hanging test outlived the interrupted runner"
     );
 }
+
+#[test]
+fn a_read_only_course_still_lists_and_runs_and_says_progress_cannot_be_saved() {
+    let course = Course::fixture("mini");
+    course.run(&["hint"]).expect_code(0);
+    // The build goes elsewhere, as it must when the course cannot be written; the lock file is
+    // written first, as `run` does on a writable course.
+    let target = tempfile::tempdir().unwrap();
+    let target = [("CARGO_TARGET_DIR", target.path())];
+    common::backlings(course.path())
+        .args(["run", "1"])
+        .env("CARGO_TARGET_DIR", target[0].1)
+        .output()
+        .unwrap();
+    let progress = course.read(".backlings-state.toml");
+    let read_only =
+        |args: &[&str]| common::run_read_only(course.path(), course.path(), &target, args);
+
+    let Some(list) = read_only(&["list"]) else {
+        return;
+    };
+    list.expect_code(0);
+    assert!(list.stdout().contains("1/6 days done"), "{}", list.stdout());
+    assert!(
+        list.stderr()
+            .starts_with("warning: progress cannot be saved: the course directory `"),
+        "{}",
+        list.stderr()
+    );
+
+    let run = read_only(&["run", "1"]).unwrap();
+    run.expect_code(2);
+    assert!(
+        run.stdout().contains("day01_pass: 2/2 tests passing"),
+        "the verdict is shown: {}",
+        run.stdout()
+    );
+    assert!(
+        run.stderr()
+            .starts_with("error: progress cannot be saved: "),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(run.stderr().lines().count(), 1, "{}", run.stderr());
+
+    let hint = read_only(&["hint"]).unwrap();
+    hint.expect_code(2);
+    assert!(hint.stdout().contains("Hint 2/3"), "{}", hint.stdout());
+    assert_eq!(
+        course.read(".backlings-state.toml"),
+        progress,
+        "nothing was written"
+    );
+}

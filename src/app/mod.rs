@@ -41,9 +41,12 @@ impl App {
 
     pub fn open_at(root: &Path, access: Access) -> Result<App> {
         let course = Course::load(root)?;
+        // A course that cannot be written can still be worked in: nothing is remembered, and
+        // no other runner can write either, so there is no lock to take.
+        let unsaved = store::writable(root).err().map(|e| crate::chain(&e));
         let lock = match access {
-            Access::Write => Some(Lock::acquire(root)?),
-            Access::Read => None,
+            Access::Write if unsaved.is_none() => Some(Lock::acquire(root)?),
+            Access::Write | Access::Read => None,
         };
         if let Some(lock) = &lock {
             store::sweep(root, lock);
@@ -58,7 +61,7 @@ impl App {
             progress: loaded.progress,
             today,
             _lock: lock,
-            unsaved: None,
+            unsaved,
         };
         // Pin the current day, so passing it does not silently move the learner on.
         let current = app.current().name.clone();
@@ -69,7 +72,10 @@ impl App {
     /// Writes the progress. A failure (a full disk, a read-only directory) does not undo what
     /// the learner did: it is remembered for [`App::unsaved`], and the next save tries again.
     pub fn save(&mut self) {
-        self.unsaved = store::save(&self.course.root, &self.progress)
+        let root = &self.course.root;
+        // A read-only directory is named as such, rather than by the temporary file it stops.
+        self.unsaved = store::writable(root)
+            .and_then(|()| store::save(root, &self.progress))
             .err()
             .map(|e| crate::chain(&e));
     }

@@ -192,6 +192,15 @@ pub fn save(root: &Path, progress: &Progress) -> Result<()> {
     Ok(())
 }
 
+/// Whether progress can be saved in the course at `root`: its directory must be writable
+/// (not on a read-only file system, not without write permission), as `access(2)` judges it
+/// for this process.
+pub fn writable(root: &Path) -> Result<()> {
+    nix::unistd::access(root, nix::unistd::AccessFlags::W_OK)
+        .map_err(|errno| std::io::Error::from_raw_os_error(errno as i32))
+        .with_context(|| format!("the course directory `{}` is read-only", root.display()))
+}
+
 /// Removes the temporary files of saves that never finished (their runner was killed before
 /// its rename). Only under the course's lock: then no other runner is mid-save, so every such
 /// file is stale. Best effort: a file that cannot be removed is left for the next start.

@@ -186,3 +186,60 @@ pub fn killed(run: &Run) -> bool {
     use std::os::unix::process::ExitStatusExt;
     run.output.status.signal() == Some(9) || run.code() == 137
 }
+
+/// Runs backlings in `dir` with `read_only` unwritable. As root (who writes through
+/// permissions) that is a read-only bind mount in a mount namespace of the run's own, which
+/// vanishes with it; for anyone else the directory's write permission is taken away for the
+/// run. `None` when neither can be done here (skipped with a notice; a failure under CI).
+pub fn run_read_only(
+    dir: &Path,
+    read_only: &Path,
+    env: &[(&str, &Path)],
+    args: &[&str],
+) -> Option<Run> {
+    let binary = env!("CARGO_BIN_EXE_backlings");
+    // `/proc/self` belongs to the process's effective user.
+    let as_root =
+        std::os::unix::fs::MetadataExt::uid(&std::fs::metadata("/proc/self").unwrap()) == 0;
+    let mut cmd = if as_root {
+        if !has_tool("unshare") {
+            return None;
+        }
+        let mut cmd = Command::new("unshare");
+        cmd.args(["--mount", "--propagation", "private", "--", "sh", "-c"])
+            .arg(r#"mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" && exec "$@""#)
+            .arg(read_only)
+            .arg(binary);
+        cmd
+    } else {
+        set_writable(read_only, false);
+        Command::new(binary)
+    };
+    cmd.args(args);
+    in_course(&mut cmd, dir);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let output = cmd.output().expect("the command runs");
+    if !as_root {
+        set_writable(read_only, true);
+    }
+    let run = Run { output };
+    if as_root && run.stderr().starts_with("unshare:") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must allow `unshare --mount` for the read-only tests: {}",
+            run.stderr()
+        );
+        let notice = format!("\nSKIPPED a read-only test: {}", run.stderr());
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), notice.as_bytes());
+        return None;
+    }
+    Some(run)
+}
+
+fn set_writable(dir: &Path, writable: bool) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if writable { 0o755 } else { 0o555 };
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).unwrap();
+}
