@@ -183,14 +183,11 @@ pub(super) fn exit_of(status: ExitStatus) -> Exit {
     if let Some(code) = status.code() {
         return Exit::Code(code);
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(signal) = status.signal() {
-            return Exit::Signal(signal);
-        }
+    use std::os::unix::process::ExitStatusExt;
+    match status.signal() {
+        Some(signal) => Exit::Signal(signal),
+        None => Exit::Code(-1),
     }
-    Exit::Code(-1)
 }
 
 struct Readers {
@@ -261,14 +258,10 @@ fn feed_lines(line: &mut Vec<u8>, bytes: &[u8], sink: &LineSink) {
     }
 }
 
-#[cfg(unix)]
 pub(super) fn isolate(cmd: &mut Command) {
     use std::os::unix::process::CommandExt;
     cmd.process_group(0);
 }
-
-#[cfg(not(unix))]
-pub(super) fn isolate(_cmd: &mut Command) {}
 
 /// Process groups started and not yet cleaned up, so a signal to backlings can take them down
 /// too (they are in groups of their own, so the terminal's Ctrl-C does not reach them).
@@ -301,7 +294,6 @@ pub fn kill_all_active() {
 }
 
 /// Kills every process in the group led by `pid`; a group already gone is not an error.
-#[cfg(unix)]
 pub fn kill_group(pid: u32) {
     use nix::sys::signal::{Signal, killpg};
     use nix::unistd::Pid;
@@ -310,11 +302,7 @@ pub fn kill_group(pid: u32) {
     }
 }
 
-#[cfg(not(unix))]
-pub fn kill_group(_pid: u32) {}
-
 /// Asks every process in the group led by `pid` to stop (SIGTERM).
-#[cfg(unix)]
 pub fn terminate_group(pid: u32) {
     use nix::sys::signal::{Signal, killpg};
     use nix::unistd::Pid;
@@ -322,9 +310,6 @@ pub fn terminate_group(pid: u32) {
         let _ = killpg(Pid::from_raw(pid), Signal::SIGTERM);
     }
 }
-
-#[cfg(not(unix))]
-pub fn terminate_group(_pid: u32) {}
 
 #[cfg(test)]
 mod tests;

@@ -214,7 +214,6 @@ mod tests {
         assert_eq!(read_line_capped(&mut reader, &mut line).unwrap(), 0);
     }
 
-    #[cfg(unix)]
     #[test]
     fn a_service_that_ignores_sigterm_is_killed_after_the_grace_period() {
         let mut cmd = Command::new("sh");
