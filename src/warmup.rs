@@ -18,9 +18,7 @@ const MARKER: &str = ".backlings-warm";
 
 /// The target directory cargo uses for the course.
 pub fn target_dir(course: &Course) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(|dir| course.root.join(dir))
-        .unwrap_or_else(|| course.root.join("target"))
+    cargo::target_dir(&course.root, None)
 }
 
 pub fn is_warm(course: &Course) -> bool {

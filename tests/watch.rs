@@ -422,6 +422,39 @@ fn the_exercises_folder_deleted_and_restored_is_survived() {
 }
 
 #[test]
+fn the_target_folder_deleted_while_watch_runs_is_rebuilt_by_the_next_run() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    let marker = s.course.file("target/.backlings-warm");
+    s.wait_for("the warm-up to finish", |_| marker.is_file());
+    std::fs::remove_dir_all(s.course.file("target")).unwrap();
+    s.course
+        .write("exercises/day03_failing/src/lib.rs", FIXED_SUB);
+    s.wait_text("day03_failing: 3/3 tests passing");
+    // And again while a run uses it: the files it lost are no verdict on the code.
+    for round in 0..3 {
+        let verdicts = s.traced("verdict");
+        s.course.write(
+            "exercises/day03_failing/src/lib.rs",
+            &format!("{FIXED_SUB}// round {round}\n"),
+        );
+        s.wait_text("Running the tests...");
+        let _ = std::fs::remove_dir_all(s.course.file("target"));
+        let screen = s.wait_for("the run's verdict", |screen| {
+            s.traced("verdict") > verdicts && !screen.contains("Running the tests...")
+        });
+        assert!(
+            screen.contains("day03_failing: 3/3 tests passing"),
+            "round {round}: {screen}"
+        );
+    }
+    s.keys(&["q"]);
+    s.wait_text("EXITED 0");
+}
+
+#[test]
 fn closing_the_terminal_during_a_hanging_test_leaves_no_process_behind() {
     let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "4"]]) else {
         return;

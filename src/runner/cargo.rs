@@ -52,6 +52,16 @@ pub struct BuildOptions {
     pub offline: bool,
 }
 
+/// The target directory cargo builds the workspace at `root` in: `--target-dir` when given,
+/// else `CARGO_TARGET_DIR` (relative to `root`), else `root/target`.
+pub fn target_dir(root: &Path, given: Option<&Path>) -> PathBuf {
+    given
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from))
+        .map(|dir| root.join(dir))
+        .unwrap_or_else(|| root.join("target"))
+}
+
 /// The cargo to run: the one that started us when there is one, else `cargo` on PATH.
 pub fn cargo_command() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
