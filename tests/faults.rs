@@ -162,3 +162,80 @@ fn a_read_only_course_still_lists_and_runs_and_says_progress_cannot_be_saved() {
         "nothing was written"
     );
 }
+
+/// A directory holding executables that print `text` and succeed: a toolchain of its own.
+fn fake_tools(names: &[&str], text: &str) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    for name in names {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("#!/bin/sh\necho '{text}'\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    dir
+}
+
+/// Runs backlings with `path` as its only PATH and no toolchain inherited from the outer cargo.
+fn run_with_path(course: &Course, path: &std::path::Path, args: &[&str]) -> common::Run {
+    let output = common::backlings(course.path())
+        .args(args)
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    common::Run { output }
+}
+
+#[test]
+fn without_cargo_on_path_each_command_says_in_one_line_what_to_install() {
+    let course = Course::fixture("mini");
+    let empty = tempfile::tempdir().unwrap();
+    let mini = course.path().display().to_string();
+    for args in [&["run", "1"][..], &["grade", "--course", &mini]] {
+        let run = run_with_path(&course, empty.path(), args);
+        run.expect_code(2);
+        assert_eq!(
+            run.stderr()
+                .lines()
+                .filter(|l| l.starts_with("error"))
+                .collect::<Vec<_>>(),
+            [
+                "error: Rust is not installed here (no `cargo` on PATH): install it with rustup \
+              (https://rustup.rs), then open a new terminal"
+            ],
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn a_toolchain_older_than_the_course_needs_is_named_with_the_update_to_run() {
+    let course = Course::fixture("mini");
+    let manifest = course.read("Cargo.toml");
+    course.write(
+        "Cargo.toml",
+        &format!("{manifest}\n[workspace.package]\nrust-version = \"1.89\"\n"),
+    );
+    // An old cargo and rustc, as an old rustup toolchain would put on PATH (with `sh` beside).
+    let old = fake_tools(&["cargo", "rustc"], "rustc 1.70.0 (90c541806 2023-05-31)");
+    std::os::unix::fs::symlink("/bin/sh", old.path().join("sh")).unwrap();
+    let mini = course.path().display().to_string();
+    for args in [&["run", "1"][..], &["grade", "--course", &mini]] {
+        let run = run_with_path(&course, old.path(), args);
+        run.expect_code(2);
+        assert_eq!(
+            run.stderr()
+                .lines()
+                .filter(|l| l.starts_with("error"))
+                .collect::<Vec<_>>(),
+            [
+                "error: this course needs Rust 1.89 or newer, and `rustc` here is 1.70.0: update \
+              it with `rustup update stable`"
+            ],
+            "{args:?}: {}",
+            run.stderr()
+        );
+    }
+}

@@ -70,6 +70,7 @@ pub fn cargo_command() -> Command {
 /// The workspace at `root` as `cargo metadata` describes it, for the host platform only.
 /// Cancellable: `cargo metadata` can wait long on cargo's package lock.
 pub fn metadata(root: &Path, cancel: Option<Cancel>) -> Result<Metadata> {
+    super::toolchain::ready(root)?;
     let mut cmd = cargo_command();
     cmd.current_dir(root)
         .args(["metadata", "--format-version", "1", "--filter-platform"])
@@ -106,6 +107,7 @@ fn host_triple() -> String {
 
 /// Builds the tests of `packages` in the workspace at `root` in one cargo invocation.
 pub fn build_tests(root: &Path, packages: &[&str], options: &BuildOptions) -> Result<Build> {
+    super::toolchain::ready(root)?;
     let mut cmd = cargo_command();
     let format = if options.color {
         "json-diagnostic-rendered-ansi"

@@ -8,6 +8,7 @@ pub mod libtest;
 pub mod ports;
 pub mod process;
 pub mod service;
+pub mod toolchain;
 pub mod verdict;
 
 use std::path::{Path, PathBuf};
