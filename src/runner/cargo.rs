@@ -82,7 +82,7 @@ pub fn metadata(root: &Path, cancel: Option<Cancel>) -> Result<Metadata> {
         cancel,
         ..Limits::default()
     };
-    let out = process::run(cmd, &limits).context("cannot run `cargo metadata`")?;
+    let out = process::run(cmd, &limits).map_err(|e| super::toolchain::start_failed("cargo", e))?;
     serde_json::from_str(&out.stdout.text()).context("unexpected `cargo metadata` output")
 }
 
@@ -146,8 +146,8 @@ pub fn build_tests(root: &Path, packages: &[&str], options: &BuildOptions) -> Re
             absorb(&mut build, line, on_artifact.as_deref());
         })),
     };
-    let outcome = process::run(cmd, &limits)
-        .context("cannot start `cargo`: is Rust installed? (https://rustup.rs)")?;
+    let outcome =
+        process::run(cmd, &limits).map_err(|e| super::toolchain::start_failed("cargo", e))?;
     let mut build = std::mem::take(&mut *collected.lock().unwrap_or_else(|e| e.into_inner()));
     build.exit = Some(outcome.exit);
     build.stderr = outcome.stderr.text();

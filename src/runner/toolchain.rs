@@ -7,9 +7,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
 
-use super::cargo::cargo_command;
 use super::process::{self, Exit, Limits};
 
 /// A version as `major.minor.patch`.
@@ -17,8 +16,18 @@ type Version = (u64, u64, u64);
 
 const INSTALL: &str = "install it with rustup (https://rustup.rs), then open a new terminal";
 
-/// Checks once per process that `cargo` and `rustc` run, and that `rustc` is at least the
-/// `rust-version` of the workspace at `root` (`[workspace.package]` of its `Cargo.toml`).
+/// What starting `tool` failed with, as the learner should read it: a tool that is not there
+/// means Rust is not installed.
+pub fn start_failed(tool: &str, error: std::io::Error) -> anyhow::Error {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        return anyhow!("Rust is not installed here (no `{tool}` on PATH): {INSTALL}");
+    }
+    anyhow::Error::new(error).context(format!("cannot start `{tool}`"))
+}
+
+/// Checks once per process, before the first build, that `rustc` is at least the
+/// `rust-version` of the workspace at `root` (`[workspace.package]` of its `Cargo.toml`), when
+/// it declares one. (A missing `cargo` shows when it is started: see [`start_failed`].)
 pub fn ready(root: &Path) -> Result<()> {
     static CHECKED: OnceLock<Result<(), String>> = OnceLock::new();
     match CHECKED.get_or_init(|| check(root)) {
@@ -28,26 +37,24 @@ pub fn ready(root: &Path) -> Result<()> {
 }
 
 fn check(root: &Path) -> Result<(), String> {
-    if version_of(cargo_command(), root).is_none() {
-        return Err(format!(
-            "Rust is not installed here (no `cargo` on PATH): {INSTALL}"
-        ));
-    }
+    let Some(needed) = required(root) else {
+        return Ok(());
+    };
     let rustc = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()));
     let Some(found) = version_of(rustc, root) else {
         return Err(format!(
             "Rust is not installed here (no `rustc` on PATH): {INSTALL}"
         ));
     };
-    match required(root) {
-        Some(needed) if found < needed => Err(format!(
+    if found < needed {
+        return Err(format!(
             "this course needs Rust {} or newer, and `rustc` here is {}: update it with \
              `rustup update stable`",
             show(needed, false),
             show(found, true)
-        )),
-        _ => Ok(()),
+        ));
     }
+    Ok(())
 }
 
 /// The version a tool reports with `--version` (`rustc 1.89.0 (29483883e 2025-08-04)`), run
