@@ -239,3 +239,50 @@ fn a_toolchain_older_than_the_course_needs_is_named_with_the_update_to_run() {
         );
     }
 }
+
+#[test]
+fn tests_that_move_delete_and_write_elsewhere_pass_and_leave_the_runners_files_alone() {
+    let course = Course::fixture("faults");
+    let run = course.run(&["run", "5"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout().contains("day05_unruly: 3/3 tests passing"),
+        "{}",
+        run.stdout()
+    );
+    assert!(!course.file("exercises/day05_unruly/notes.md").exists());
+    assert!(
+        course
+            .file("exercises/day02_exits_early/src/written_by_day05.txt")
+            .is_file()
+    );
+    // The runner's own files: the pass is remembered, the lock released, nothing else left.
+    let progress = course.read(".backlings-state.toml");
+    assert!(
+        progress.contains("[exercises.day05_unruly]\ndone_on = \"2026-11-24\""),
+        "{progress}"
+    );
+    let mut root: Vec<String> = std::fs::read_dir(course.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    root.sort();
+    assert_eq!(
+        root,
+        [
+            ".backlings",
+            ".backlings-state.toml",
+            "Cargo.lock",
+            "Cargo.toml",
+            "exercises",
+            "info.toml",
+            "target"
+        ]
+    );
+    assert_eq!(
+        std::fs::read_dir(course.file(".backlings"))
+            .unwrap()
+            .count(),
+        0
+    );
+}

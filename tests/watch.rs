@@ -91,11 +91,15 @@ impl Session {
 
     /// How many times watch mode logged `event` to its trace (`<µs> <event> <detail>` lines).
     fn traced(&self, event: &str) -> usize {
-        self.course
-            .read("runs.log")
+        self.log()
             .lines()
             .filter(|line| line.split_whitespace().nth(1) == Some(event))
             .count()
+    }
+
+    /// Watch mode's trace so far (nothing before its first event).
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.course.file("runs.log")).unwrap_or_default()
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -450,6 +454,32 @@ fn the_target_folder_deleted_while_watch_runs_is_rebuilt_by_the_next_run() {
             "round {round}: {screen}"
         );
     }
+    s.keys(&["q"]);
+    s.wait_text("EXITED 0");
+}
+
+#[test]
+fn tests_that_write_files_as_they_run_do_not_make_watch_run_for_ever() {
+    let Some(s) = Session::start(Course::fixture("faults"), &[&["go", "5"]]) else {
+        return;
+    };
+    // The day's tests write a file in their own day and one in day 2's `src/` on every run.
+    s.wait_for("day 5's verdict", |_| {
+        s.log().contains("verdict day05_unruly 3/3")
+    });
+    // Whatever those writes start must settle: day 2 changed, so it runs once; nothing more.
+    let settled = Instant::now();
+    while settled.elapsed() < Duration::from_secs(3) {
+        let runs = s.traced("run-start");
+        assert!(runs <= 2, "{runs} runs:\n{}", s.log());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        s.course
+            .read("runs.log")
+            .contains("verdict day05_unruly 3/3"),
+        "day 5's run was not cut short"
+    );
     s.keys(&["q"]);
     s.wait_text("EXITED 0");
 }
