@@ -55,9 +55,8 @@ impl Service {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         process::isolate(&mut cmd);
-        let mut child = cmd.spawn()?;
+        let (mut child, registered) = process::ACTIVE.spawn(&mut cmd)?;
         let pid = child.id();
-        let registered = Registered::new(pid);
         let tail = Arc::new(Mutex::new(VecDeque::new()));
         if let Some(out) = child.stdout.take() {
             stream_lines(out, Stream::Stdout, on_line.clone(), tail.clone());
