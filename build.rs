@@ -1,12 +1,17 @@
 //! Embeds the shipped course (info.toml, the workspace manifest and lock, every exercise and
 //! solution, and the `support` crate the days' tests use) into the binary, so `backlings init`
-//! and `backlings grade` need nothing else.
+//! and `backlings grade` need nothing else. Refuses a target that is not unix first (see
+//! `unsupported_target`).
 
 use std::error::Error;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() -> Result<(), Box<dyn Error>> {
+    if let Some(why) = unsupported_target() {
+        println!("cargo::error={why}");
+        return Ok(());
+    }
     let root = PathBuf::from(env("CARGO_MANIFEST_DIR")?);
     let mut files = Vec::new();
     for name in ["info.toml", "Cargo.toml", "Cargo.lock"] {
@@ -39,6 +44,22 @@ fn main() -> Result<(), Box<dyn Error>> {
 /// A variable cargo sets for every build script.
 fn env(name: &str) -> Result<std::ffi::OsString, String> {
     std::env::var_os(name).ok_or_else(|| format!("`{name}` is not set: run this through cargo"))
+}
+
+/// Why backlings cannot be built for the target, if it cannot. A test's time limit is kept by
+/// killing its process group, and Ctrl-C takes every group down the same way: without unix
+/// process groups a timed-out test would be waited for forever.
+fn unsupported_target() -> Option<String> {
+    let family = std::env::var("CARGO_CFG_TARGET_FAMILY").unwrap_or_default();
+    if family.split(',').any(|f| f == "unix") {
+        return None;
+    }
+    Some(format!(
+        "backlings runs on Linux and macOS, not on this target (family `{family}`): it stops a \
+         test that hangs by killing its process group, which only unix systems have. On \
+         Windows, install WSL (https://learn.microsoft.com/windows/wsl/install) and build and \
+         run backlings inside it."
+    ))
 }
 
 /// Every file under `dir`, skipping build output and hidden files (editor swap files, .git).

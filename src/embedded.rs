@@ -69,7 +69,7 @@ pub fn learner_manifest() -> Result<String> {
 
 /// The learner workspace made from a course's `Cargo.toml` (which may also hold the runner's
 /// package): members `exercises/*` (and `support`, the test support crate, when the course has
-/// one), the course's shared dependencies and profiles.
+/// one), the course's shared dependencies, package settings (its `rust-version`) and profiles.
 pub fn workspace_manifest(text: &str) -> Result<String> {
     let shipped: toml::Table = text
         .parse()
@@ -89,8 +89,10 @@ pub fn workspace_manifest(text: &str) -> Result<String> {
         "exclude".into(),
         toml::Value::Array(vec!["solutions".into()]),
     );
-    if let Some(deps) = shipped.get("workspace").and_then(|w| w.get("dependencies")) {
-        workspace.insert("dependencies".into(), deps.clone());
+    for key in ["package", "dependencies"] {
+        if let Some(table) = shipped.get("workspace").and_then(|w| w.get(key)) {
+            workspace.insert(key.into(), table.clone());
+        }
     }
     let mut manifest = toml::Table::new();
     manifest.insert("workspace".into(), toml::Value::Table(workspace));

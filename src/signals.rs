@@ -3,7 +3,6 @@
 
 use crate::runner::process;
 
-#[cfg(unix)]
 pub fn install() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
@@ -21,6 +20,3 @@ pub fn install() {
         }
     });
 }
-
-#[cfg(not(unix))]
-pub fn install() {}

@@ -18,7 +18,7 @@ const MARKER: &str = ".backlings-warm";
 
 /// The target directory cargo uses for the course.
 pub fn target_dir(course: &Course) -> PathBuf {
-    cargo::target_dir(&course.root)
+    cargo::target_dir(&course.root, None)
 }
 
 pub fn is_warm(course: &Course) -> bool {

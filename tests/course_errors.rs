@@ -54,6 +54,32 @@ fn malformed_info_toml_is_reported_with_its_position() {
 }
 
 #[test]
+fn the_same_mistake_in_two_entries_is_reported_for_both_at_once() {
+    let course = Course::fixture("mini");
+    let info = course
+        .read("info.toml")
+        .replacen("hints = [\"fix the type\"]", "hint = [\"fix the type\"]", 1)
+        .replacen(
+            "hints = [\"read the assertion\"]",
+            "hint = [\"read the assertion\"]",
+            1,
+        )
+        .replacen("day = 4", "day = \"4\"", 1)
+        .replacen("title = \"A test floods its output\"\n", "", 1);
+    course.write("info.toml", &info);
+    let run = course.run(&["list"]);
+    run.expect_code(2);
+    assert_eq!(
+        run.stderr(),
+        "error: `info.toml` has 4 problems:\n  \
+         info.toml:18:1: unknown field `hint`; did you mean `hints`?\n  \
+         info.toml:24:1: unknown field `hint`; did you mean `hints`?\n  \
+         info.toml:28:7: invalid type: string \"4\", expected u32\n  \
+         info.toml:33:1: missing field `title` in exercise `day05_flood`\n"
+    );
+}
+
+#[test]
 fn a_missing_exercise_directory_names_the_entry() {
     let course = Course::fixture("mini");
     std::fs::remove_dir_all(course.file("exercises/day04_hang")).unwrap();

@@ -168,6 +168,26 @@ fn info_toml_that_is_not_toml_is_the_only_problem_reported() {
 }
 
 #[test]
+fn every_unknown_or_mistyped_field_is_reported_in_one_check() {
+    let course = new_course();
+    edit(&course, "info.toml", "hints = [", "hint = [");
+    edit(&course, "info.toml", "topics = [", "topic = [");
+    edit(&course, "info.toml", "day = 1", "day = \"1\"");
+    let errors = errors(&check_files(&course));
+    assert!(errors.len() >= 3, "{errors:#?}");
+    assert_eq!(
+        errors[..3],
+        [
+            "error: info.toml:20:7: invalid type: string \"1\", expected u32 (CONTRIBUTING.md \
+             documents every `info.toml` field)",
+            "error: info.toml:24:1: unknown field `topic` (did you mean `topics`?)",
+            "error: info.toml:26:1: unknown field `hint` (did you mean `hints`?)",
+        ],
+        "{errors:#?}"
+    );
+}
+
+#[test]
 fn a_day_without_hints() {
     let course = new_course();
     let info = course.read("info.toml");

@@ -113,3 +113,181 @@ fn interrupting_a_run_takes_its_hanging_test_down_too() {
         "the hanging test outlived the interrupted runner"
     );
 }
+
+#[test]
+fn a_read_only_course_still_lists_and_runs_and_says_progress_cannot_be_saved() {
+    let course = Course::fixture("mini");
+    course.run(&["hint"]).expect_code(0);
+    // The build goes elsewhere, as it must when the course cannot be written; the lock file is
+    // written first, as `run` does on a writable course.
+    let target = tempfile::tempdir().unwrap();
+    let target = [("CARGO_TARGET_DIR", target.path())];
+    common::backlings(course.path())
+        .args(["run", "1"])
+        .env("CARGO_TARGET_DIR", target[0].1)
+        .output()
+        .unwrap();
+    let progress = course.read(".backlings-state.toml");
+    let read_only =
+        |args: &[&str]| common::run_read_only(course.path(), course.path(), &target, args);
+
+    let Some(list) = read_only(&["list"]) else {
+        return;
+    };
+    list.expect_code(0);
+    assert!(list.stdout().contains("1/6 days done"), "{}", list.stdout());
+    assert!(
+        list.stderr()
+            .starts_with("warning: progress cannot be saved: the course directory `"),
+        "{}",
+        list.stderr()
+    );
+
+    let run = read_only(&["run", "1"]).unwrap();
+    run.expect_code(2);
+    assert!(
+        run.stdout().contains("day01_pass: 2/2 tests passing"),
+        "the verdict is shown: {}",
+        run.stdout()
+    );
+    assert!(
+        run.stderr()
+            .starts_with("error: progress cannot be saved: "),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(run.stderr().lines().count(), 1, "{}", run.stderr());
+
+    let hint = read_only(&["hint"]).unwrap();
+    hint.expect_code(2);
+    assert!(hint.stdout().contains("Hint 2/3"), "{}", hint.stdout());
+    assert_eq!(
+        course.read(".backlings-state.toml"),
+        progress,
+        "nothing was written"
+    );
+}
+
+/// A directory holding executables that print `text` and succeed: a toolchain of its own.
+fn fake_tools(names: &[&str], text: &str) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    for name in names {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("#!/bin/sh\necho '{text}'\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    dir
+}
+
+/// Runs backlings with `path` as its only PATH and no toolchain inherited from the outer cargo.
+fn run_with_path(course: &Course, path: &std::path::Path, args: &[&str]) -> common::Run {
+    let output = common::backlings(course.path())
+        .args(args)
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    common::Run { output }
+}
+
+#[test]
+fn without_cargo_on_path_each_command_says_in_one_line_what_to_install() {
+    let course = Course::fixture("mini");
+    let empty = tempfile::tempdir().unwrap();
+    let mini = course.path().display().to_string();
+    for args in [&["run", "1"][..], &["grade", "--course", &mini]] {
+        let run = run_with_path(&course, empty.path(), args);
+        run.expect_code(2);
+        assert_eq!(
+            run.stderr()
+                .lines()
+                .filter(|l| l.starts_with("error"))
+                .collect::<Vec<_>>(),
+            [
+                "error: Rust is not installed here (no `cargo` on PATH): install it with rustup \
+              (https://rustup.rs), then open a new terminal"
+            ],
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn a_toolchain_older_than_the_course_needs_is_named_with_the_update_to_run() {
+    let course = Course::fixture("mini");
+    let manifest = course.read("Cargo.toml");
+    course.write(
+        "Cargo.toml",
+        &format!("{manifest}\n[workspace.package]\nrust-version = \"1.89\"\n"),
+    );
+    // An old cargo and rustc, as an old rustup toolchain would put on PATH (with `sh` beside).
+    let old = fake_tools(&["cargo", "rustc"], "rustc 1.70.0 (90c541806 2023-05-31)");
+    std::os::unix::fs::symlink("/bin/sh", old.path().join("sh")).unwrap();
+    let mini = course.path().display().to_string();
+    for args in [&["run", "1"][..], &["grade", "--course", &mini]] {
+        let run = run_with_path(&course, old.path(), args);
+        run.expect_code(2);
+        assert_eq!(
+            run.stderr()
+                .lines()
+                .filter(|l| l.starts_with("error"))
+                .collect::<Vec<_>>(),
+            [
+                "error: this course needs Rust 1.89 or newer, and `rustc` here is 1.70.0: update \
+              it with `rustup update stable`"
+            ],
+            "{args:?}: {}",
+            run.stderr()
+        );
+    }
+}
+
+#[test]
+fn tests_that_move_delete_and_write_elsewhere_pass_and_leave_the_runners_files_alone() {
+    let course = Course::fixture("faults");
+    let run = course.run(&["run", "5"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout().contains("day05_unruly: 3/3 tests passing"),
+        "{}",
+        run.stdout()
+    );
+    assert!(!course.file("exercises/day05_unruly/notes.md").exists());
+    assert!(
+        course
+            .file("exercises/day02_exits_early/src/written_by_day05.txt")
+            .is_file()
+    );
+    // The runner's own files: the pass is remembered, the lock released, nothing else left.
+    let progress = course.read(".backlings-state.toml");
+    assert!(
+        progress.contains("[exercises.day05_unruly]\ndone_on = \"2026-11-24\""),
+        "{progress}"
+    );
+    let mut root: Vec<String> = std::fs::read_dir(course.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    root.sort();
+    assert_eq!(
+        root,
+        [
+            ".backlings",
+            ".backlings-state.toml",
+            "Cargo.lock",
+            "Cargo.toml",
+            "exercises",
+            "info.toml",
+            "target"
+        ]
+    );
+    assert_eq!(
+        std::fs::read_dir(course.file(".backlings"))
+            .unwrap()
+            .count(),
+        0
+    );
+}

@@ -179,24 +179,70 @@ fn a_second_runner_in_the_same_course_is_refused_and_a_stale_lock_recovered() {
 }
 
 #[test]
-fn killing_the_runner_mid_write_never_tears_the_progress_file() {
+fn killing_the_runner_at_any_step_of_a_save_leaves_the_old_or_the_new_file() {
+    let progress = |course: &Course| course.read(".backlings-state.toml");
     let course = Course::fixture("mini");
     course.run(&["hint"]).expect_code(0);
-    for i in 0..40u64 {
-        let mut child = common::backlings(course.path())
-            .args(["go", &(1 + i % 6).to_string()])
-            .spawn()
-            .unwrap();
-        // Kill at varying moments, from before start-up to after the write.
-        std::thread::sleep(std::time::Duration::from_micros(500 * (i % 8) * (i % 5)));
-        let _ = child.kill();
-        let _ = child.wait();
-        let text = course.read(".backlings-state.toml");
-        let parsed: Result<toml::Table, _> = text.parse();
-        assert!(parsed.is_ok(), "torn progress file after kill {i}:\n{text}");
-        let _ = std::fs::remove_file(course.file(".backlings/lock"));
+    let old = progress(&course);
+    let twin = Course::fixture("mini");
+    twin.run(&["hint"]).expect_code(0);
+    twin.run(&["go", "3"]).expect_code(0);
+    let new = progress(&twin);
+    assert_ne!(old, new);
+    // Killed at each write, each fsync and each rename in turn: a writer that wrote the file
+    // in place would be caught at the write that truncated or half-filled it.
+    for syscall in ["write", "fsync", "rename,renameat,renameat2"] {
+        for nth in 1.. {
+            course.write(".backlings-state.toml", &old);
+            let Some(run) = common::run_killed_at(course.path(), syscall, nth, &["go", "3"]) else {
+                return;
+            };
+            let now = progress(&course);
+            assert!(
+                now == old || now == new,
+                "killed at {syscall} #{nth}, the progress file is neither the old nor the new:\n{now}"
+            );
+            if !common::killed(&run) {
+                // Fewer than `nth` such calls: every one of them was tried.
+                run.expect_code(0);
+                break;
+            }
+            assert!(nth < 100, "{syscall} is called without end");
+        }
     }
-    course.run(&["list"]).expect_code(0);
+}
+
+/// The names in the course's root, sorted.
+fn root_names(course: &Course) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(course.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_runner_killed_before_its_rename_leaves_no_temporary_file_for_long() {
+    let course = Course::fixture("mini");
+    course.run(&["hint"]).expect_code(0);
+    // Files that look like ours but are not: they stay.
+    course.write(".tmpNotOurs", "someone else's");
+    course.write(".backlings-state.toml.bak", "a kept copy");
+    let before = root_names(&course);
+    for _ in 0..3 {
+        let renames = "rename,renameat,renameat2";
+        let Some(run) = common::run_killed_at(course.path(), renames, 1, &["go", "3"]) else {
+            return;
+        };
+        assert!(common::killed(&run), "{}", run.stderr());
+    }
+    assert!(
+        root_names(&course).len() > before.len(),
+        "the kills left temporary files"
+    );
+    course.run(&["go", "2"]).expect_code(0);
+    assert_eq!(root_names(&course), before, "the next start swept them");
 }
 
 #[test]

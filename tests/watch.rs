@@ -21,7 +21,7 @@ struct Session {
 }
 
 impl Session {
-    /// `None` (and a note) when tmux is missing outside CI; CI must have it.
+    /// `None` (and a notice) when tmux is missing outside CI; CI must have it.
     fn start(course: Course, setup: &[&[&str]]) -> Option<Session> {
         Session::start_with(course, setup, &[], (110, 40))
     }
@@ -33,12 +33,7 @@ impl Session {
         env: &[(&str, &str)],
         size: (u16, u16),
     ) -> Option<Session> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must install tmux for the watch tests"
-            );
-            eprintln!("tmux is not installed: skipping a watch-mode test");
+        if !common::has_tool("tmux") {
             return None;
         }
         for args in setup {
@@ -113,11 +108,15 @@ impl Session {
 
     /// How many times watch mode logged `event` to its trace (`<µs> <event> <detail>` lines).
     fn traced(&self, event: &str) -> usize {
-        self.course
-            .read("runs.log")
+        self.log()
             .lines()
             .filter(|line| line.split_whitespace().nth(1) == Some(event))
             .count()
+    }
+
+    /// Watch mode's trace so far (nothing before its first event).
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.course.file("runs.log")).unwrap_or_default()
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -138,6 +137,37 @@ impl Drop for Session {
     }
 }
 
+#[test]
+fn without_tmux_a_watch_test_fails_under_ci_and_says_it_was_skipped_elsewhere() {
+    let test = "a_plain_save_reruns_the_day_and_shows_the_new_verdict";
+    // This test binary, running one other test where no tmux can be found.
+    let run = |ci: bool| {
+        let mut cmd = Command::new(std::env::current_exe().unwrap());
+        cmd.args(["--exact", test]).env("PATH", "/nonexistent");
+        if ci {
+            cmd.env("CI", "true");
+        } else {
+            cmd.env_remove("CI");
+        }
+        let out = cmd.output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    };
+    let (passed, text) = run(false);
+    assert!(passed, "{text}");
+    assert!(
+        text.contains(&format!("SKIPPED `{test}`: tmux is not installed")),
+        "a skip must be visible without --nocapture:\n{text}"
+    );
+    let (passed, text) = run(true);
+    assert!(!passed, "{text}");
+    assert!(text.contains("CI must install tmux"), "{text}");
+}
+
 const FIXED_SUB: &str = "pub fn add(a: i32, b: i32) -> i32 { a + b }\npub fn sub(a: i32, b: i32) -> i32 { a - b }\npub fn mul(a: i32, b: i32) -> i32 { a * b }\n";
 
 #[test]
@@ -151,6 +181,41 @@ fn a_plain_save_reruns_the_day_and_shows_the_new_verdict() {
     s.wait_for("3/3 and the day done", |screen| {
         screen.contains("day03_failing: 3/3 tests passing") && screen.contains("Day 3 done!")
     });
+}
+
+#[test]
+fn a_failed_progress_save_is_shown_kept_in_memory_and_retried_on_the_next_change() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    // A directory where the progress file goes: every save fails, even for root.
+    let state = s.course.file(".backlings-state.toml");
+    std::fs::remove_file(&state).unwrap();
+    std::fs::create_dir_all(state.join("in-the-way")).unwrap();
+    let lib = "exercises/day03_failing/src/lib.rs";
+    s.course.write(lib, FIXED_SUB);
+    let screen = s.wait_for("the verdict and the failed save", |screen| {
+        screen.contains("day03_failing: 3/3 tests passing")
+            && screen.contains("Progress not saved: cannot write the progress file")
+    });
+    assert!(screen.contains("Day 3 done!"), "{screen}");
+    assert!(
+        screen.contains("1/6 done"),
+        "the day is done in memory: {screen}"
+    );
+    std::fs::remove_dir_all(&state).unwrap();
+    s.course.write(lib, &format!("{FIXED_SUB}// saved again\n"));
+    s.wait_for("the save retried", |screen| {
+        !screen.contains("Progress not saved") && state.is_file()
+    });
+    let saved = s.course.read(".backlings-state.toml");
+    assert!(
+        saved.contains("[exercises.day03_failing]\ndone_on = \"2026-11-24\""),
+        "{saved}"
+    );
+    s.keys(&["q"]);
+    s.wait_text("EXITED 0");
 }
 
 #[test]
@@ -373,6 +438,65 @@ fn the_exercises_folder_deleted_and_restored_is_survived() {
     s.course
         .write("exercises/day03_failing/src/lib.rs", FIXED_SUB);
     s.wait_text("day03_failing: 3/3 tests passing");
+    s.keys(&["q"]);
+    s.wait_text("EXITED 0");
+}
+
+#[test]
+fn the_target_folder_deleted_while_watch_runs_is_rebuilt_by_the_next_run() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
+        return;
+    };
+    s.wait_text("day03_failing: 1/3 tests passing");
+    let marker = s.course.file("target/.backlings-warm");
+    s.wait_for("the warm-up to finish", |_| marker.is_file());
+    std::fs::remove_dir_all(s.course.file("target")).unwrap();
+    s.course
+        .write("exercises/day03_failing/src/lib.rs", FIXED_SUB);
+    s.wait_text("day03_failing: 3/3 tests passing");
+    // And again while a run uses it: the files it lost are no verdict on the code.
+    for round in 0..3 {
+        let verdicts = s.traced("verdict");
+        s.course.write(
+            "exercises/day03_failing/src/lib.rs",
+            &format!("{FIXED_SUB}// round {round}\n"),
+        );
+        s.wait_text("Running the tests...");
+        let _ = std::fs::remove_dir_all(s.course.file("target"));
+        let screen = s.wait_for("the run's verdict", |screen| {
+            s.traced("verdict") > verdicts && !screen.contains("Running the tests...")
+        });
+        assert!(
+            screen.contains("day03_failing: 3/3 tests passing"),
+            "round {round}: {screen}"
+        );
+    }
+    s.keys(&["q"]);
+    s.wait_text("EXITED 0");
+}
+
+#[test]
+fn tests_that_write_files_as_they_run_do_not_make_watch_run_for_ever() {
+    let Some(s) = Session::start(Course::fixture("faults"), &[&["go", "5"]]) else {
+        return;
+    };
+    // The day's tests write a file in their own day and one in day 2's `src/` on every run.
+    s.wait_for("day 5's verdict", |_| {
+        s.log().contains("verdict day05_unruly 3/3")
+    });
+    // Whatever those writes start must settle: day 2 changed, so it runs once; nothing more.
+    let settled = Instant::now();
+    while settled.elapsed() < Duration::from_secs(3) {
+        let runs = s.traced("run-start");
+        assert!(runs <= 2, "{runs} runs:\n{}", s.log());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        s.course
+            .read("runs.log")
+            .contains("verdict day05_unruly 3/3"),
+        "day 5's run was not cut short"
+    );
     s.keys(&["q"]);
     s.wait_text("EXITED 0");
 }

@@ -1,6 +1,7 @@
 //! The learner's actions: record a verdict, move on, reveal a hint, reset a day, see the
 //! solution. Each saves the progress it changed and returns what happened; the callers (the
-//! commands and watch mode) only present it.
+//! commands and watch mode) only present it. A failed save does not fail the action: the
+//! callers ask [`App::unsaved`] or [`App::saved`].
 
 use std::path::PathBuf;
 
@@ -62,60 +63,62 @@ pub enum Solution {
 impl App {
     /// Remembers a run's score (and where it first failed, for `backlings open`); a full pass
     /// marks the day done.
-    pub fn record(&mut self, exercise: &Exercise, verdict: &Verdict) -> Result<Recorded> {
+    pub fn record(&mut self, exercise: &Exercise, verdict: &Verdict) -> Recorded {
         let (passed, total) = verdict.score();
         let newly_done = self
             .progress
             .record_run(&exercise.name, passed, total, self.today);
-        self.save()?;
-        self.remember_failure(exercise, verdict)?;
-        Ok(Recorded {
+        self.save();
+        // Only a convenience for `open` (which falls back to the day's main file): a course
+        // that cannot be written is already reported by the progress save.
+        let _ = self.remember_failure(exercise, verdict);
+        Recorded {
             all_passed: verdict.all_passed(),
             newly_done,
             course_done: self.progress.next_pending(&self.course).is_none(),
             is_current: self.current().name == exercise.name,
-        })
+        }
     }
 
     /// Moves to the next day not yet done, once the current one passes.
-    pub fn next(&mut self) -> Result<Next> {
+    pub fn next(&mut self) -> Next {
         let current = self.current().name.clone();
         if !self.progress.is_done(&current) {
-            return Ok(Next::NotDone(current));
+            return Next::NotDone(current);
         }
         match self.progress.next_pending(&self.course) {
             Some(index) => {
-                self.go(index)?;
-                Ok(Next::Moved(index))
+                self.go(index);
+                Next::Moved(index)
             }
-            None => Ok(Next::AllDone),
+            None => Next::AllDone,
         }
     }
 
     /// Makes the day at `index` the current one.
-    pub fn go(&mut self, index: usize) -> Result<()> {
+    pub fn go(&mut self, index: usize) {
         let name = self.course.exercises[index].name.clone();
         self.progress.set_current(&name);
-        self.save()
+        self.save();
     }
 
     /// Reveals the next hint of `exercise` (every hint with `all`).
-    pub fn reveal_hint(&mut self, exercise: &Exercise, all: bool) -> Result<Hints> {
+    pub fn reveal_hint(&mut self, exercise: &Exercise, all: bool) -> Hints {
         let total = exercise.hints.len();
         if total == 0 {
-            return Ok(Hints::None);
+            return Hints::None;
         }
         let already = self.progress.entry(&exercise.name).hints_shown;
         let mut shown = self.progress.reveal_hint(&exercise.name, total);
         while all && shown < total {
             shown = self.progress.reveal_hint(&exercise.name, total);
         }
-        self.save()?;
-        Ok(Hints::Revealed {
+        self.save();
+        Hints::Revealed {
             shown,
             total,
             exhausted: already >= total,
-        })
+        }
     }
 
     /// Restores the day's starter files after backing up the learner's, and forgets its
@@ -123,7 +126,7 @@ impl App {
     pub fn reset(&mut self, exercise: &Exercise) -> Result<Option<PathBuf>> {
         let backup = starter::reset(&self.course, exercise)?;
         self.progress.reset(&exercise.name);
-        self.save()?;
+        self.save();
         Ok(backup)
     }
 

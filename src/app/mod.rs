@@ -7,7 +7,7 @@ pub mod open;
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
 use crate::course::{Course, Exercise};
@@ -21,6 +21,9 @@ pub struct App {
     pub today: NaiveDate,
     /// Held by commands that write progress, so two runners never race on it.
     _lock: Option<Lock>,
+    /// Why the last save failed; `None` once a save succeeds. The progress stays in memory
+    /// and every later save writes all of it.
+    unsaved: Option<String>,
 }
 
 /// Whether a command writes progress (and so must be the only runner in the course).
@@ -39,10 +42,16 @@ impl App {
 
     pub fn open_at(root: &Path, access: Access) -> Result<App> {
         let course = Course::load(root)?;
+        // A course that cannot be written can still be worked in: nothing is remembered, and
+        // no other runner can write either, so there is no lock to take.
+        let unsaved = store::writable(root).err().map(|e| crate::chain(&e));
         let lock = match access {
-            Access::Write => Some(Lock::acquire(root)?),
-            Access::Read => None,
+            Access::Write if unsaved.is_none() => Some(Lock::acquire(root)?),
+            Access::Write | Access::Read => None,
         };
+        if let Some(lock) = &lock {
+            store::sweep(root, lock);
+        }
         let today = crate::clock::today();
         let loaded = store::load(root, today)?;
         if let Some(warning) = loaded.warning {
@@ -53,6 +62,7 @@ impl App {
             progress: loaded.progress,
             today,
             _lock: lock,
+            unsaved,
         };
         // Pin the current day, so passing it does not silently move the learner on.
         let current = app.current().name.clone();
@@ -60,8 +70,30 @@ impl App {
         Ok(app)
     }
 
-    pub fn save(&self) -> Result<()> {
-        store::save(&self.course.root, &self.progress)
+    /// Writes the progress. A failure (a full disk, a read-only directory) does not undo what
+    /// the learner did: it is remembered for [`App::unsaved`], and the next save tries again.
+    pub fn save(&mut self) {
+        let root = &self.course.root;
+        // A read-only directory is named as such, rather than by the temporary file it stops.
+        self.unsaved = store::writable(root)
+            .and_then(|()| store::save(root, &self.progress))
+            .err()
+            .map(|e| crate::chain(&e));
+    }
+
+    /// Why the progress could not be saved, while it cannot.
+    pub fn unsaved(&self) -> Option<&str> {
+        self.unsaved.as_deref()
+    }
+
+    /// For a command, once it has shown what it did: the failed save as its error (exit 2).
+    pub fn saved(&self) -> Result<()> {
+        match &self.unsaved {
+            Some(why) => {
+                bail!("progress cannot be saved: {why}; what is shown above is not remembered")
+            }
+            None => Ok(()),
+        }
     }
 
     /// The exercise named or numbered by `day`, or the current one.

@@ -15,7 +15,7 @@ pub fn hint(day: Option<&str>, all: bool) -> Result<ExitCode> {
         shown,
         total,
         exhausted,
-    } = app.reveal_hint(&exercise, all)?
+    } = app.reveal_hint(&exercise, all)
     else {
         crate::outln!("{}", messages::no_hints(&exercise))?;
         return Ok(ExitCode::SUCCESS);
@@ -30,5 +30,6 @@ pub fn hint(day: Option<&str>, all: bool) -> Result<ExitCode> {
             palette::dim("That was the last hint. The lesson is in the day's README.md.")
         )?;
     }
+    app.saved()?;
     Ok(ExitCode::SUCCESS)
 }

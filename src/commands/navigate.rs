@@ -10,7 +10,7 @@ use crate::ui::palette;
 
 pub fn next() -> Result<ExitCode> {
     let mut app = App::open(Access::Write)?;
-    match app.next()? {
+    match app.next() {
         Next::Moved(index) => announce(&app, index)?,
         Next::NotDone(current) => {
             let how = "`backlings run` shows what is left; `backlings go DAY` works on another day";
@@ -19,6 +19,7 @@ pub fn next() -> Result<ExitCode> {
         }
         Next::AllDone => crate::outln!("{}", palette::good(&messages::all_done(&app.course)))?,
     }
+    app.saved()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -26,8 +27,9 @@ pub fn go(day: &str) -> Result<ExitCode> {
     let mut app = App::open(Access::Write)?;
     let name = app.course.find(day)?.name.clone();
     let index = app.course.index_of(&name).unwrap_or_default();
-    app.go(index)?;
+    app.go(index);
     announce(&app, index)?;
+    app.saved()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -25,6 +25,7 @@ pub fn reset(day: &str, yes: bool) -> Result<ExitCode> {
         palette::good("Reset:"),
         exercise.name
     )?;
+    app.saved()?;
     Ok(ExitCode::SUCCESS)
 }
 

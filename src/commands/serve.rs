@@ -32,6 +32,8 @@ pub fn serve(day: Option<&str>, port: Option<u16>, poll: bool) -> Result<ExitCod
             served[0]
         );
     };
+    // Before the live screen: a missing or old Rust is one line and exit 2, not a loop of it.
+    crate::runner::toolchain::ready(&app.course.root)?;
     let target = Target {
         course: &app.course,
         exercise: &exercise,

@@ -16,5 +16,7 @@ pub fn watch(args: &WatchArgs) -> Result<ExitCode> {
         );
     }
     let app = App::open(Access::Write)?;
+    // Before the live screen: a missing or old Rust is one line and exit 2.
+    crate::runner::toolchain::ready(&app.course.root)?;
     crate::watch::run(app, args)
 }

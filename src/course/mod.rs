@@ -2,6 +2,7 @@
 
 mod model;
 mod raw;
+mod shape;
 pub mod validate;
 
 use std::path::{Path, PathBuf};

@@ -5,8 +5,13 @@ use std::fmt;
 use std::ops::Range;
 use std::time::Duration;
 
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
 use super::model::{Course, DEFAULT_TIMEOUT, Exercise, FORMAT_VERSION, Serve};
 use super::raw::{RawCourse, RawExercise, RawServe};
+use super::shape;
 
 /// Longest per-test timeout a course may ask for.
 const MAX_TIMEOUT_SECS: u64 = 600;
@@ -63,29 +68,113 @@ impl std::error::Error for CourseError {}
 
 /// Parses and validates `info.toml` text. The returned course has an empty root.
 pub fn parse(text: &str) -> Result<Course, CourseError> {
-    let raw: RawCourse = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|span| line_col(text, span.start));
-        let message = e.message().trim().to_string();
-        CourseError::new(vec![Problem { line, message }])
-    })?;
-    let mut problems = Vec::new();
-    check_course(&raw, text, &mut problems);
-    let exercises: Vec<Exercise> = raw
-        .exercises
-        .iter()
-        .map(|e| check_exercise(e, text, &mut problems))
-        .collect();
-    check_sequence(&raw.exercises, text, &mut problems);
-    if !problems.is_empty() {
-        return Err(CourseError::new(problems));
+    let mut document =
+        DeTable::parse(text).map_err(|e| CourseError::new(vec![toml_problem(text, &e)]))?;
+    let shape = shape::problems(&document);
+    shape::prune(document.get_mut());
+    let read = Read::from(document);
+    if let Some(head) = &read.head
+        && let Some(unsupported) = unsupported_version(head, text)
+    {
+        // A format this runner does not know: its fields cannot be judged.
+        return Err(CourseError::new(vec![unsupported]));
     }
-    Ok(Course {
-        root: Default::default(),
-        title: raw.title,
-        welcome: raw.welcome,
-        final_message: raw.final_message,
-        exercises,
-    })
+    let mut problems: Vec<Problem> = shape
+        .into_iter()
+        .map(|(at, message)| Problem {
+            line: at.map(|at| line_col(text, at)),
+            message,
+        })
+        .collect();
+    if problems.is_empty() {
+        // The shape check and the raw structs agree (a unit test holds them equal); should
+        // they drift, serde's own error is still reported rather than an entry dropped.
+        problems.extend(read.errors.iter().map(|e| toml_problem(text, e)));
+    }
+    let course = read.check(text, &mut problems);
+    // In file order; problems without a position last.
+    problems.sort_by_key(|p| p.line.unwrap_or((usize::MAX, 0)));
+    match course {
+        Some(course) if problems.is_empty() => Ok(course),
+        _ => Err(CourseError::new(problems)),
+    }
+}
+
+/// The parts of `info.toml` serde could read: the top-level fields, and each `[[exercises]]`
+/// entry on its own with its index in the list, so one bad entry does not hide the others.
+struct Read {
+    head: Option<RawCourse>,
+    /// How many entries the list has, read or not.
+    listed: usize,
+    entries: Vec<(usize, RawExercise)>,
+    errors: Vec<toml::de::Error>,
+}
+
+impl Read {
+    fn from(document: Spanned<DeTable<'_>>) -> Read {
+        let span = document.span();
+        let mut top = document.into_inner();
+        // Read one by one below; `head.exercises` stays empty.
+        let list = top.remove("exercises");
+        let mut errors = Vec::new();
+        let head = RawCourse::deserialize(ValueDeserializer::from(Spanned::new(
+            span,
+            DeValue::Table(top),
+        )))
+        .map_err(|e| errors.push(e))
+        .ok();
+        let items = match list.map(Spanned::into_inner) {
+            Some(DeValue::Array(items)) => items.into_iter().collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        let listed = items.len();
+        let entries = items
+            .into_iter()
+            .enumerate()
+            .filter_map(|(index, item)| {
+                RawExercise::deserialize(ValueDeserializer::from(item))
+                    .map_err(|e| errors.push(e))
+                    .ok()
+                    .map(|entry| (index, entry))
+            })
+            .collect();
+        Read {
+            head,
+            listed,
+            entries,
+            errors,
+        }
+    }
+}
+
+impl Read {
+    /// Checks whatever serde could read, so one run reports every problem; the course, when
+    /// its top-level fields could be read.
+    fn check(self, text: &str, problems: &mut Vec<Problem>) -> Option<Course> {
+        if let Some(head) = &self.head {
+            check_course(head, self.listed, problems);
+        }
+        let exercises: Vec<Exercise> = self
+            .entries
+            .iter()
+            .map(|(_, e)| check_exercise(e, text, problems))
+            .collect();
+        check_sequence(&self.entries, text, problems);
+        self.head.map(|head| Course {
+            root: Default::default(),
+            title: head.title,
+            welcome: head.welcome,
+            final_message: head.final_message,
+            exercises,
+        })
+    }
+}
+
+fn toml_problem(text: &str, error: &toml::de::Error) -> Problem {
+    Problem {
+        line: error.span().map(|span| line_col(text, span.start)),
+        message: error.message().trim().to_string(),
+    }
 }
 
 /// Problems for listed exercises whose directory is missing under the course root.
@@ -123,24 +212,34 @@ pub fn missing_directories(course: &Course, text: &str) -> Vec<Problem> {
     problems
 }
 
-fn check_course(raw: &RawCourse, text: &str, problems: &mut Vec<Problem>) {
-    let version = *raw.format_version.get_ref();
-    if version != FORMAT_VERSION {
-        let advice = if version > FORMAT_VERSION {
-            "this course needs a newer backlings: update it (`cargo install --path .` in a newer checkout)"
-        } else {
-            "set `format_version = 1`"
-        };
-        let at = raw.format_version.span().start;
-        problems.push(problem(text, at, format!("format_version {version} is not supported (this backlings reads {FORMAT_VERSION}); {advice}")));
+fn unsupported_version(head: &RawCourse, text: &str) -> Option<Problem> {
+    let version = *head.format_version.get_ref();
+    if version == FORMAT_VERSION {
+        return None;
     }
-    if raw.title.trim().is_empty() {
+    let advice = if version > FORMAT_VERSION {
+        "this course needs a newer backlings: update it (`cargo install --path .` in a newer checkout)"
+    } else {
+        "set `format_version = 1`"
+    };
+    let at = head.format_version.span().start;
+    Some(problem(
+        text,
+        at,
+        format!(
+            "format_version {version} is not supported (this backlings reads {FORMAT_VERSION}); {advice}"
+        ),
+    ))
+}
+
+fn check_course(head: &RawCourse, listed: usize, problems: &mut Vec<Problem>) {
+    if head.title.trim().is_empty() {
         problems.push(Problem {
             line: None,
             message: "the course `title` is empty".into(),
         });
     }
-    if raw.exercises.is_empty() {
+    if listed == 0 {
         problems.push(Problem {
             line: None,
             message: "there are no `[[exercises]]`: add at least one".into(),
@@ -245,11 +344,11 @@ fn check_serve(name: &str, raw: &RawServe, text: &str, problems: &mut Vec<Proble
 }
 
 /// Names are unique, and days run 1, 2, 3... in list order.
-fn check_sequence(exercises: &[RawExercise], text: &str, problems: &mut Vec<Problem>) {
+fn check_sequence(exercises: &[(usize, RawExercise)], text: &str, problems: &mut Vec<Problem>) {
     let mut names: HashMap<&str, usize> = HashMap::new();
     let mut days: HashMap<u32, &str> = HashMap::new();
     let mut ports: HashMap<u16, &str> = HashMap::new();
-    for (index, raw) in exercises.iter().enumerate() {
+    for (index, raw) in exercises {
         let name = raw.name.get_ref().as_str();
         let at = raw.name.span().start;
         if let Some(serve) = &raw.serve {

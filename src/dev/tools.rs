@@ -6,7 +6,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::Problem;
 use crate::runner::cargo::{cargo_command, cargo_failure};
@@ -101,8 +101,7 @@ fn run(cmd: Command, timeout: Duration, on_line: Option<process::LineSink>) -> R
         cancel: None,
         on_stdout_line: on_line,
     };
-    process::run(cmd, &limits)
-        .context("cannot start `cargo`: is Rust installed? (https://rustup.rs)")
+    process::run(cmd, &limits).map_err(|e| crate::runner::toolchain::start_failed("cargo", e))
 }
 
 fn tool_failed(tool: &str, stderr: &str) -> Problem {

@@ -101,19 +101,12 @@ fn refusal(path: &Path) -> String {
 }
 
 /// Whether `file` is still the one at `path` (not removed or replaced since it was opened).
-#[cfg(unix)]
 fn is_at(file: &File, path: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     match (file.metadata(), std::fs::metadata(path)) {
         (Ok(open), Ok(named)) => (open.dev(), open.ino()) == (named.dev(), named.ino()),
         _ => false,
     }
-}
-
-/// Windows refuses to remove a file that is open, so the file locked is the one named.
-#[cfg(not(unix))]
-fn is_at(_file: &File, _path: &Path) -> bool {
-    true
 }
 
 #[cfg(test)]

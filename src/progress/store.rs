@@ -7,10 +7,17 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use std::io::Write;
 
+use super::lock::Lock;
 use super::{ExerciseProgress, LastRun, PROGRESS_VERSION, Progress};
 
 /// The progress file's name in the course directory.
 pub const PROGRESS_FILE: &str = ".backlings-state.toml";
+
+/// A save writes `.backlings-state.toml.XXXXXX.tmp` first, so a temporary file left by a
+/// runner killed before its rename is recognisably ours.
+const TEMP_PREFIX: &str = ".backlings-state.toml.";
+const TEMP_SUFFIX: &str = ".tmp";
+const TEMP_RANDOM: usize = 6;
 
 /// A loaded progress, and a warning for the learner when the file had to be repaired.
 pub struct Loaded {
@@ -171,13 +178,51 @@ pub fn save(root: &Path, progress: &Progress) -> Result<()> {
         String::from("# backlings progress: written by backlings, safe to delete to start over.\n");
     text.push_str(&toml::to_string(progress).context("cannot encode the progress")?);
     let context = || format!("cannot write the progress file `{}`", path.display());
-    let mut temp = tempfile::NamedTempFile::new_in(root).with_context(context)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM)
+        .tempfile_in(root)
+        .with_context(context)?;
     temp.write_all(text.as_bytes()).with_context(context)?;
     temp.as_file().sync_all().with_context(context)?;
     temp.persist(&path)
         .map_err(|e| e.error)
         .with_context(context)?;
     Ok(())
+}
+
+/// Whether progress can be saved in the course at `root`: its directory must be writable
+/// (not on a read-only file system, not without write permission), as `access(2)` judges it
+/// for this process.
+pub fn writable(root: &Path) -> Result<()> {
+    nix::unistd::access(root, nix::unistd::AccessFlags::W_OK)
+        .map_err(|errno| std::io::Error::from_raw_os_error(errno as i32))
+        .with_context(|| format!("the course directory `{}` is read-only", root.display()))
+}
+
+/// Removes the temporary files of saves that never finished (their runner was killed before
+/// its rename). Only under the course's lock: then no other runner is mid-save, so every such
+/// file is stale. Best effort: a file that cannot be removed is left for the next start.
+pub fn sweep(root: &Path, _held: &Lock) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && entry.file_name().to_str().is_some_and(is_temporary) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether `name` is one of our temporary progress files.
+fn is_temporary(name: &str) -> bool {
+    name.strip_prefix(TEMP_PREFIX)
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|random| {
+            random.len() == TEMP_RANDOM && random.chars().all(|c| c.is_ascii_alphanumeric())
+        })
 }
 
 #[cfg(test)]
@@ -222,6 +267,43 @@ mod tests {
             let backup = std::fs::read(dir.path().join(".backlings-state.toml.bak")).unwrap();
             assert_eq!(&backup, bytes, "the .bak keeps the original bytes");
         }
+    }
+
+    #[test]
+    fn only_our_temporary_files_are_swept() {
+        for (name, ours) in [
+            (".backlings-state.toml.Ab3dE9.tmp", true),
+            (".backlings-state.toml.bak", false),
+            (".backlings-state.toml", false),
+            (".backlings-state.toml.bak.2", false),
+            (".backlings-state.toml.toolong1.tmp", false),
+            (".tmpAb3dE9", false),
+            ("notes.tmp", false),
+        ] {
+            assert_eq!(is_temporary(name), ours, "{name}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Progress::new(today());
+        p.set_current("day01_a");
+        save(dir.path(), &p).unwrap();
+        std::fs::write(dir.path().join(".backlings-state.toml.Ab3dE9.tmp"), "stale").unwrap();
+        std::fs::create_dir(dir.path().join(".backlings-state.toml.Zz9zZ9.tmp")).unwrap();
+        let lock = Lock::acquire(dir.path()).unwrap();
+        sweep(dir.path(), &lock);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".backlings",
+                ".backlings-state.toml",
+                ".backlings-state.toml.Zz9zZ9.tmp"
+            ],
+            "a directory is never ours"
+        );
     }
 
     #[test]

@@ -52,6 +52,16 @@ pub struct BuildOptions {
     pub offline: bool,
 }
 
+/// The target directory cargo builds the workspace at `root` in: `--target-dir` when given,
+/// else `CARGO_TARGET_DIR` (relative to `root`), else `root/target`.
+pub fn target_dir(root: &Path, given: Option<&Path>) -> PathBuf {
+    given
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from))
+        .map(|dir| root.join(dir))
+        .unwrap_or_else(|| root.join("target"))
+}
+
 /// The cargo to run: the one that started us when there is one, else `cargo` on PATH.
 pub fn cargo_command() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
@@ -60,6 +70,7 @@ pub fn cargo_command() -> Command {
 /// The workspace at `root` as `cargo metadata` describes it, for the host platform only.
 /// Cancellable: `cargo metadata` can wait long on cargo's package lock.
 pub fn metadata(root: &Path, cancel: Option<Cancel>) -> Result<Metadata> {
+    super::toolchain::ready(root)?;
     let mut cmd = cargo_command();
     cmd.current_dir(root)
         .args(["metadata", "--format-version", "1", "--filter-platform"])
@@ -71,7 +82,7 @@ pub fn metadata(root: &Path, cancel: Option<Cancel>) -> Result<Metadata> {
         cancel,
         ..Limits::default()
     };
-    let out = process::run(cmd, &limits).context("cannot run `cargo metadata`")?;
+    let out = process::run(cmd, &limits).map_err(|e| super::toolchain::start_failed("cargo", e))?;
     serde_json::from_str(&out.stdout.text()).context("unexpected `cargo metadata` output")
 }
 
@@ -92,13 +103,6 @@ fn host_triple() -> String {
                 .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
         })
         .unwrap_or_else(|| "x86_64-unknown-linux-gnu".into())
-}
-
-/// The target directory cargo uses for the workspace at `root`.
-pub fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(|dir| root.join(dir))
-        .unwrap_or_else(|| root.join("target"))
 }
 
 /// Whether cargo has built `package` before in `target_dir` (its fingerprints are there).
@@ -165,6 +169,7 @@ fn count_units(metadata: &Metadata, roots: &[&str]) -> usize {
 
 /// Builds the tests of `packages` in the workspace at `root` in one cargo invocation.
 pub fn build_tests(root: &Path, packages: &[&str], options: &BuildOptions) -> Result<Build> {
+    super::toolchain::ready(root)?;
     let mut cmd = cargo_command();
     let format = if options.color {
         "json-diagnostic-rendered-ansi"
@@ -203,8 +208,8 @@ pub fn build_tests(root: &Path, packages: &[&str], options: &BuildOptions) -> Re
             absorb(&mut build, line, on_artifact.as_deref());
         })),
     };
-    let outcome = process::run(cmd, &limits)
-        .context("cannot start `cargo`: is Rust installed? (https://rustup.rs)")?;
+    let outcome =
+        process::run(cmd, &limits).map_err(|e| super::toolchain::start_failed("cargo", e))?;
     let mut build = std::mem::take(&mut *collected.lock().unwrap_or_else(|e| e.into_inner()));
     build.exit = Some(outcome.exit);
     build.stderr = outcome.stderr.text();

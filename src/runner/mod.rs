@@ -9,9 +9,10 @@ pub mod libtest;
 pub mod ports;
 pub mod process;
 pub mod service;
+pub mod toolchain;
 pub mod verdict;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -61,6 +62,19 @@ impl RunOptions {
 /// Builds one day and runs each of its tests in its own process.
 /// Returns `Err(Cancelled)` (downcastable) when `options.cancel` fired.
 pub fn run_exercise(course: &Course, exercise: &Exercise, options: &RunOptions) -> Result<Verdict> {
+    let target = cargo::target_dir(&course.root, options.target_dir.as_deref());
+    let before = Output::of(&target);
+    let verdict = build_and_test(course, exercise, options)?;
+    // The build output was removed (`cargo clean`, `rm -rf target`) while the run used it: its
+    // failures may be the lost files' (cargo could not write them, a test binary is gone), not
+    // the code's. A second run starts from what is left.
+    if !verdict.all_passed() && (Output::of(&target) != before || before.named_in(&verdict)) {
+        return build_and_test(course, exercise, options);
+    }
+    Ok(verdict)
+}
+
+fn build_and_test(course: &Course, exercise: &Exercise, options: &RunOptions) -> Result<Verdict> {
     let mut build_options = options.build_options();
     if let Some(report) = &options.on_progress {
         build_options.on_artifact = first_build_progress(course, &exercise.name, options, report);
@@ -78,7 +92,7 @@ fn first_build_progress(
     options: &RunOptions,
     report: &BuildProgress,
 ) -> Option<process::LineSink> {
-    let target = (options.target_dir.clone()).unwrap_or_else(|| cargo::target_dir(&course.root));
+    let target = cargo::target_dir(&course.root, options.target_dir.as_deref());
     if cargo::was_built(&target, day) {
         return None;
     }
@@ -88,6 +102,40 @@ fn first_build_progress(
         let n = built.fetch_add(1, Ordering::SeqCst) + 1;
         report(n, total.max(n), name);
     }))
+}
+
+/// The target directory and the folders a day's build writes in, by identity (device and
+/// inode): removed or recreated, they compare unequal.
+#[derive(Debug, PartialEq, Eq)]
+struct Output {
+    target: PathBuf,
+    folders: [Option<(u64, u64)>; 3],
+}
+
+impl Output {
+    fn of(target: &Path) -> Output {
+        use std::os::unix::fs::MetadataExt;
+        let identity = |path: PathBuf| std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()));
+        let debug = target.join("debug");
+        Output {
+            target: target.to_path_buf(),
+            folders: [
+                identity(target.to_path_buf()),
+                identity(debug.join("deps")),
+                identity(debug),
+            ],
+        }
+    }
+
+    /// Whether the verdict's messages name a file of the build output (one cargo could not
+    /// write, a test binary that could not start).
+    fn named_in(&self, verdict: &Verdict) -> bool {
+        let target = self.target.to_string_lossy();
+        match verdict {
+            Verdict::CompileError(errors) => errors.iter().any(|e| e.rendered.contains(&*target)),
+            Verdict::Tested(tests) => tests.iter().any(|t| t.message.contains(&*target)),
+        }
+    }
 }
 
 /// The verdict for one package of a finished build: its compile errors, or its tests' results.

@@ -127,9 +127,8 @@ pub fn run(mut cmd: Command, limits: &Limits) -> io::Result<Outcome> {
         .stderr(Stdio::piped());
     isolate(&mut cmd);
     let started = Instant::now();
-    let mut child = cmd.spawn()?;
+    let (mut child, _registered) = ACTIVE.spawn(&mut cmd)?;
     let pid = child.id();
-    let _registered = Registered::new(pid);
     let readers = spawn_readers(&mut child, limits);
     let (status_tx, status_rx) = mpsc::channel();
     // The waiter owns the child, so it is reaped exactly once whatever happens here.
@@ -183,14 +182,11 @@ pub(super) fn exit_of(status: ExitStatus) -> Exit {
     if let Some(code) = status.code() {
         return Exit::Code(code);
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(signal) = status.signal() {
-            return Exit::Signal(signal);
-        }
+    use std::os::unix::process::ExitStatusExt;
+    match status.signal() {
+        Some(signal) => Exit::Signal(signal),
+        None => Exit::Code(-1),
     }
-    Exit::Code(-1)
 }
 
 struct Readers {
@@ -261,43 +257,85 @@ fn feed_lines(line: &mut Vec<u8>, bytes: &[u8], sink: &LineSink) {
     }
 }
 
-#[cfg(unix)]
 pub(super) fn isolate(cmd: &mut Command) {
     use std::os::unix::process::CommandExt;
     cmd.process_group(0);
 }
 
-#[cfg(not(unix))]
-pub(super) fn isolate(_cmd: &mut Command) {}
-
 /// Process groups started and not yet cleaned up, so a signal to backlings can take them down
 /// too (they are in groups of their own, so the terminal's Ctrl-C does not reach them).
-static ACTIVE: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+pub(super) static ACTIVE: Groups = Groups::new();
 
-/// Keeps a group in `ACTIVE` for as long as `run` works with it.
-pub(super) struct Registered(u32);
+/// A set of running process groups that can be stopped all at once.
+pub(super) struct Groups {
+    state: std::sync::Mutex<GroupsState>,
+}
 
-impl Registered {
-    pub(super) fn new(pid: u32) -> Registered {
-        ACTIVE.lock().unwrap_or_else(|e| e.into_inner()).push(pid);
-        Registered(pid)
+struct GroupsState {
+    /// Set by [`Groups::kill_all`]: no group starts after it.
+    stopping: bool,
+    pids: Vec<u32>,
+}
+
+impl Groups {
+    pub(super) const fn new() -> Groups {
+        Groups {
+            state: std::sync::Mutex::new(GroupsState {
+                stopping: false,
+                pids: Vec::new(),
+            }),
+        }
     }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, GroupsState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Starts `cmd` and records its group in one step, under the lock that [`Groups::kill_all`]
+    /// takes: a group started just before a Ctrl-C is among those killed, and none starts
+    /// after one.
+    pub(super) fn spawn(&'static self, cmd: &mut Command) -> io::Result<(Child, Registered)> {
+        let mut state = self.state();
+        if state.stopping {
+            return Err(io::Error::new(
+                io::ErrorKind::Interrupted,
+                "backlings is stopping",
+            ));
+        }
+        let child = cmd.spawn()?;
+        state.pids.push(child.id());
+        let registered = Registered {
+            groups: self,
+            pid: child.id(),
+        };
+        Ok((child, registered))
+    }
+
+    /// Kills every group still running, for good.
+    pub(super) fn kill_all(&self) {
+        let mut state = self.state();
+        state.stopping = true;
+        for pid in &state.pids {
+            kill_group(*pid);
+        }
+    }
+}
+
+/// Keeps a group in its [`Groups`] for as long as its owner works with it.
+pub(super) struct Registered {
+    groups: &'static Groups,
+    pid: u32,
 }
 
 impl Drop for Registered {
     fn drop(&mut self) {
-        ACTIVE
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .retain(|p| *p != self.0);
+        self.groups.state().pids.retain(|p| *p != self.pid);
     }
 }
 
 /// Kills every process group still running (backlings is being stopped by a signal).
 pub fn kill_all_active() {
-    for pid in ACTIVE.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-        kill_group(*pid);
-    }
+    ACTIVE.kill_all();
 }
 
 /// Kills every process in the group led by `pid`; a group already gone is not an error.
@@ -310,7 +348,6 @@ pub fn terminate_group(pid: u32) {
     signal_group(pid, false);
 }
 
-#[cfg(unix)]
 fn signal_group(pid: u32, kill: bool) {
     use nix::sys::signal::{Signal, killpg};
     use nix::unistd::Pid;
@@ -323,9 +360,6 @@ fn signal_group(pid: u32, kill: bool) {
         let _ = killpg(Pid::from_raw(pid), signal);
     }
 }
-
-#[cfg(not(unix))]
-fn signal_group(_pid: u32, _kill: bool) {}
 
 #[cfg(test)]
 mod tests;

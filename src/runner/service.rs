@@ -55,9 +55,8 @@ impl Service {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         process::isolate(&mut cmd);
-        let mut child = cmd.spawn()?;
+        let (mut child, registered) = process::ACTIVE.spawn(&mut cmd)?;
         let pid = child.id();
-        let registered = Registered::new(pid);
         let tail = Arc::new(Mutex::new(VecDeque::new()));
         if let Some(out) = child.stdout.take() {
             stream_lines(out, Stream::Stdout, on_line.clone(), tail.clone());
@@ -214,7 +213,6 @@ mod tests {
         assert_eq!(read_line_capped(&mut reader, &mut line).unwrap(), 0);
     }
 
-    #[cfg(unix)]
     #[test]
     fn a_service_that_ignores_sigterm_is_killed_after_the_grace_period() {
         let mut cmd = Command::new("sh");

@@ -24,8 +24,8 @@ impl Watch {
         match action {
             Action::Quit => self.quit = true,
             Action::Rerun => self.start_run(self.shown),
-            Action::Next => self.next()?,
-            Action::Hint => self.hint()?,
+            Action::Next => self.next(),
+            Action::Hint => self.hint(),
             Action::Solution => self.solution()?,
             Action::Open => self.open(),
             Action::OpenList => {
@@ -35,7 +35,7 @@ impl Watch {
             }
             Action::AskReset => self.view = View::ConfirmReset,
             Action::Move(step) => self.move_selection(step),
-            Action::Pick => self.pick()?,
+            Action::Pick => self.pick(),
             Action::CloseList => self.view = View::Day,
             Action::ConfirmReset => self.reset()?,
             Action::CancelReset => {
@@ -46,8 +46,8 @@ impl Watch {
         Ok(true)
     }
 
-    fn next(&mut self) -> Result<()> {
-        match self.app.next()? {
+    fn next(&mut self) {
+        match self.app.next() {
             Next::Moved(index) => self.start_run(index),
             Next::NotDone(current) => {
                 self.say(messages::not_done(&current, "or pick a day with l"));
@@ -56,19 +56,17 @@ impl Watch {
                 self.say(messages::all_done(&self.app.course));
             }
         }
-        Ok(())
     }
 
-    fn hint(&mut self) -> Result<()> {
+    fn hint(&mut self) {
         let exercise = self.app.course.exercises[self.shown].clone();
-        let notice = match self.app.reveal_hint(&exercise, false)? {
+        let notice = match self.app.reveal_hint(&exercise, false) {
             Hints::None => messages::no_hints(&exercise),
             Hints::Revealed { shown, total, .. } => {
                 format!("Hint {shown}/{total}: {}", exercise.hints[shown - 1].trim())
             }
         };
         self.say(notice);
-        Ok(())
     }
 
     fn solution(&mut self) -> Result<()> {
@@ -126,13 +124,12 @@ impl Watch {
         }
     }
 
-    fn pick(&mut self) -> Result<()> {
+    fn pick(&mut self) {
         if let View::List { selected } = self.view {
             self.view = View::Day;
-            self.app.go(selected)?;
+            self.app.go(selected);
             self.start_run(selected);
         }
-        Ok(())
     }
 
     fn reset(&mut self) -> Result<()> {

@@ -173,6 +173,48 @@ fn ignored_part(part: &str) -> bool {
         || part.starts_with(".backlings")
 }
 
+/// The folders of a day whose every file may go into its build (`include_str!` reads any).
+const INPUT_DIRS: [&str; 4] = ["src", "tests", "examples", "benches"];
+/// The files at a day's top level that go into its build; the rest there (the lesson, a
+/// test's data files) do not.
+const INPUT_FILES: [&str; 2] = ["Cargo.toml", "build.rs"];
+
+/// A digest of what a day's build reads: the contents of its manifest, build script and every
+/// file under its source folders, by path. Equal digests mean nothing that matters changed,
+/// whatever file events said (a test's own data files, a save without changes).
+pub fn inputs_digest(day_dir: &Path) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut files: Vec<PathBuf> = INPUT_FILES.iter().map(|f| day_dir.join(f)).collect();
+    for dir in INPUT_DIRS {
+        collect_files(&day_dir.join(dir), &mut files);
+    }
+    files.sort();
+    let mut hasher = DefaultHasher::new();
+    for file in files {
+        file.hash(&mut hasher);
+        std::fs::read(&file).ok().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// Every file under `dir`, skipping what [`exercise_of`] ignores (build output, editor files).
+fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if ignored_part(&name.to_string_lossy()) {
+            continue;
+        }
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => collect_files(&entry.path(), files),
+            Ok(_) => files.push(entry.path()),
+            Err(_) => {}
+        }
+    }
+}
+
 /// `exercises/` under a course root.
 pub fn exercises_dir(root: &Path) -> PathBuf {
     root.join("exercises")
@@ -181,6 +223,40 @@ pub fn exercises_dir(root: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_what_the_build_reads_changes_the_digest() {
+        let dir = tempfile::tempdir().unwrap();
+        let day = dir.path();
+        let write = |relative: &str, text: &str| {
+            let path = day.join(relative);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("Cargo.toml", "[package]");
+        write("src/lib.rs", "pub fn a() {}");
+        let first = inputs_digest(day);
+        for (relative, text) in [
+            ("test.db", "a test's data"),
+            ("README.md", "the lesson"),
+            ("src/lib.rs", "pub fn a() {}"),
+            ("src/.lib.rs.swp", "swap"),
+            ("target/debug/out", "build output"),
+        ] {
+            write(relative, text);
+            assert_eq!(inputs_digest(day), first, "{relative}");
+        }
+        for (relative, text) in [
+            ("src/lib.rs", "pub fn b() {}"),
+            ("src/data.txt", "read by include_str!"),
+            ("tests/api.rs", "#[test] fn t() {}"),
+            ("build.rs", "fn main() {}"),
+        ] {
+            let before = inputs_digest(day);
+            write(relative, text);
+            assert_ne!(inputs_digest(day), before, "{relative}");
+        }
+    }
 
     #[test]
     fn maps_paths_to_exercises_and_ignores_noise() {

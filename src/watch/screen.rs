@@ -131,6 +131,14 @@ fn footer(watch: &Watch, width: usize, height: usize) -> Vec<String> {
         .notice
         .as_deref()
         .map_or(Vec::new(), |n| notice(n, width));
+    if let Some(why) = watch.app.unsaved() {
+        let line = format!(
+            "Progress not saved: {why}; your verdicts are kept, and saving is tried again at \
+             the next change"
+        );
+        let unsaved = fit::wrap(&palette::bad(&line).to_string(), width);
+        notice.splice(0..0, unsaved);
+    }
     if notice.len() > room {
         notice.truncate(room);
         if let Some(last) = notice.last_mut() {

@@ -1,6 +1,6 @@
 //! The watch session's state, the dispatcher of events, and one small handler per action.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
@@ -34,6 +34,11 @@ pub struct Watch {
     pub keyboard: Option<Keyboard>,
     /// `--editor`, for `e`.
     pub editor: Option<String>,
+    /// The digest of each day's build inputs when its last run started (see
+    /// [`files::inputs_digest`]): a day whose inputs are as they were is not run again.
+    ran: HashMap<String, u64>,
+    /// Other days whose inputs changed during a run, run once it ends.
+    deferred: BTreeSet<usize>,
 }
 
 impl Watch {
@@ -54,6 +59,8 @@ impl Watch {
             files,
             keyboard: None,
             editor: None,
+            ran: HashMap::new(),
+            deferred: BTreeSet::new(),
         }
     }
 
@@ -124,22 +131,35 @@ impl Watch {
         let (notice, back) = files.dir_changed();
         self.notice = Some(notice);
         if back {
-            let shown = self.app.course.exercises[self.shown].name.clone();
-            self.debounce.touch(shown, Instant::now());
+            self.start_run(self.shown);
         }
     }
 
-    /// The debounce window closed on these days: run one of them (the shown one first).
+    /// The debounce window closed on these days: run one whose build inputs changed (the
+    /// shown one first). Another day's change waits while a run is in flight: it may be that
+    /// run's own tests writing there, and a run is never cut short by what it does itself.
     pub fn on_quiet(&mut self, touched: &BTreeSet<String>) {
         let course = &self.app.course;
-        let target = if touched.contains(&course.exercises[self.shown].name) {
-            Some(self.shown)
-        } else {
-            touched.iter().find_map(|name| course.index_of(name))
-        };
-        if let Some(index) = target {
+        let changed: Vec<usize> = touched
+            .iter()
+            .filter_map(|name| course.index_of(name))
+            .filter(|&index| self.inputs_changed(index))
+            .collect();
+        if changed.contains(&self.shown) {
+            self.start_run(self.shown);
+        } else if self.jobs.is_running() {
+            self.deferred.extend(changed);
+        } else if let Some(&index) = changed.first() {
             self.start_run(index);
         }
+    }
+
+    /// Whether day `index`'s build inputs differ from when its last run started (a day not
+    /// run yet has changed).
+    fn inputs_changed(&self, index: usize) -> bool {
+        let exercise = &self.app.course.exercises[index];
+        let now = files::inputs_digest(&self.app.course.exercise_dir(exercise));
+        self.ran.get(&exercise.name) != Some(&now)
     }
 
     /// Starts a run of exercise `index` and shows it, superseding any run in flight.
@@ -151,8 +171,18 @@ impl Watch {
         self.building = None;
         // The warm-up follows the learner: this day's neighbours are the ones needed next.
         self.jobs.prioritize(&self.app.course, index);
-        self.jobs
-            .start_run(&self.app.course, &self.app.course.exercises[index]);
+        let exercise = &self.app.course.exercises[index];
+        let digest = files::inputs_digest(&self.app.course.exercise_dir(exercise));
+        self.ran.insert(exercise.name.clone(), digest);
+        self.jobs.start_run(&self.app.course, exercise);
+    }
+
+    /// A run ended: the first day that changed meanwhile (and is still changed) runs now.
+    fn run_deferred(&mut self) {
+        let deferred = std::mem::take(&mut self.deferred);
+        if let Some(index) = deferred.into_iter().find(|&i| self.inputs_changed(i)) {
+            self.start_run(index);
+        }
     }
 
     fn on_finished(
@@ -175,12 +205,16 @@ impl Watch {
     fn show_verdict(&mut self, name: &str, result: Result<Verdict, String>) -> Result<bool> {
         let verdict = match result {
             Ok(verdict) => verdict,
-            Err(e) => return Ok(self.say(format!("could not run `{name}`: {e}"))),
+            Err(e) => {
+                self.say(format!("could not run `{name}`: {e}"));
+                self.run_deferred();
+                return Ok(true);
+            }
         };
         let index = self.app.course.index_of(name).unwrap_or(self.shown);
         let exercise = self.app.course.exercises[index].clone();
         self.app.progress.welcomed = true;
-        let recorded = self.app.record(&exercise, &verdict)?;
+        let recorded = self.app.record(&exercise, &verdict);
         if recorded.course_done && recorded.newly_done {
             self.notice = Some(messages::all_done(&self.app.course));
         } else if recorded.newly_done {
@@ -192,6 +226,7 @@ impl Watch {
         let (passed, total) = verdict.score();
         trace::event("verdict", &format!("{name} {passed}/{total}"));
         self.verdict = Some(verdict);
+        self.run_deferred();
         Ok(true)
     }
 }

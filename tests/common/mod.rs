@@ -77,13 +77,19 @@ impl Run {
 
 pub fn backlings(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_backlings"));
+    in_course(&mut cmd, dir);
+    cmd
+}
+
+/// The environment every run of backlings gets: the course as working directory, no colour
+/// overrides or target directory from the outer cargo, a fixed date, no input.
+fn in_course(cmd: &mut Command, dir: &Path) {
     cmd.current_dir(dir)
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("CARGO_TARGET_DIR")
         .env("BACKLINGS_TODAY", TODAY)
         .stdin(std::process::Stdio::null());
-    cmd
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
@@ -215,4 +221,103 @@ impl Drop for Tmux {
             .stderr(std::process::Stdio::null())
             .status();
     }
+}
+
+/// Whether `tool` (run with `-V`) is installed. A test that needs a missing tool fails under CI,
+/// which must install it, and is skipped elsewhere with a notice written straight to the
+/// terminal: libtest captures `eprintln!` of a passing test, and a silent skip reads as a pass.
+pub fn has_tool(tool: &str) -> bool {
+    if Command::new(tool).arg("-V").output().is_ok() {
+        return true;
+    }
+    // libtest names each test's thread after the test.
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must install {tool} for `{test}` (apt-get install {tool})"
+    );
+    let notice = format!("\nSKIPPED `{test}`: {tool} is not installed (apt-get install {tool})\n");
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), notice.as_bytes());
+    false
+}
+
+/// Runs backlings in `dir` under strace, which kills it with `SIGKILL` at its `nth` call of
+/// `syscall`: a crash at a chosen moment, the same on every run. `None` when strace is missing.
+pub fn run_killed_at(dir: &Path, syscall: &str, nth: usize, args: &[&str]) -> Option<Run> {
+    if !has_tool("strace") {
+        return None;
+    }
+    let mut cmd = Command::new("strace");
+    cmd.args(["-f", "-qq", "-o", "/dev/null"])
+        .arg(format!("--trace={syscall}"))
+        .arg(format!("--inject={syscall}:signal=KILL:when={nth}"))
+        .arg(env!("CARGO_BIN_EXE_backlings"))
+        .args(args);
+    in_course(&mut cmd, dir);
+    let output = cmd.output().expect("strace runs");
+    Some(Run { output })
+}
+
+/// Whether a run ended by `SIGKILL`.
+pub fn killed(run: &Run) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    run.output.status.signal() == Some(9) || run.code() == 137
+}
+
+/// Runs backlings in `dir` with `read_only` unwritable. As root (who writes through
+/// permissions) that is a read-only bind mount in a mount namespace of the run's own, which
+/// vanishes with it; for anyone else the directory's write permission is taken away for the
+/// run. `None` when neither can be done here (skipped with a notice; a failure under CI).
+pub fn run_read_only(
+    dir: &Path,
+    read_only: &Path,
+    env: &[(&str, &Path)],
+    args: &[&str],
+) -> Option<Run> {
+    let binary = env!("CARGO_BIN_EXE_backlings");
+    // `/proc/self` belongs to the process's effective user.
+    let as_root =
+        std::os::unix::fs::MetadataExt::uid(&std::fs::metadata("/proc/self").unwrap()) == 0;
+    let mut cmd = if as_root {
+        if !has_tool("unshare") {
+            return None;
+        }
+        let mut cmd = Command::new("unshare");
+        cmd.args(["--mount", "--propagation", "private", "--", "sh", "-c"])
+            .arg(r#"mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" && exec "$@""#)
+            .arg(read_only)
+            .arg(binary);
+        cmd
+    } else {
+        set_writable(read_only, false);
+        Command::new(binary)
+    };
+    cmd.args(args);
+    in_course(&mut cmd, dir);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let output = cmd.output().expect("the command runs");
+    if !as_root {
+        set_writable(read_only, true);
+    }
+    let run = Run { output };
+    if as_root && run.stderr().starts_with("unshare:") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must allow `unshare --mount` for the read-only tests: {}",
+            run.stderr()
+        );
+        let notice = format!("\nSKIPPED a read-only test: {}", run.stderr());
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), notice.as_bytes());
+        return None;
+    }
+    Some(run)
+}
+
+fn set_writable(dir: &Path, writable: bool) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if writable { 0o755 } else { 0o555 };
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).unwrap();
 }

@@ -190,3 +190,59 @@ fn line_col_counts_characters_from_one() {
         assert_eq!(line_col(text, offset), expected, "{text:?} @ {offset}");
     }
 }
+
+#[test]
+fn reports_every_unknown_field_wrong_type_and_missing_field_in_one_run() {
+    let text = "format_version = 1\ntitle = \"T\"\nwelcom = \"hi\"\n\
+                [[exercises]]\nname = \"a\"\nday = 1\ntitle = \"x\"\nhint = [\"h\"]\n\
+                [[exercises]]\nname = \"b\"\nday = \"two\"\ntitle = \"y\"\nhnts = [\"h\"]\n\
+                [[exercises]]\nname = \"c\"\nday = 3\ntimeout = 5\n\
+                serve = { port = \"x\", trys = [] }\n";
+    assert_eq!(
+        errors(text),
+        [
+            "`info.toml` has 8 problems:",
+            "  info.toml:3:1: unknown field `welcom`; did you mean `welcome`?",
+            "  info.toml:8:1: unknown field `hint`; did you mean `hints`?",
+            "  info.toml:11:7: invalid type: string \"two\", expected u32",
+            "  info.toml:13:1: unknown field `hnts`; did you mean `hints`?",
+            "  info.toml:14:1: missing field `title` in exercise `c`",
+            "  info.toml:17:1: unknown field `timeout`; did you mean `timeout_secs`?",
+            "  info.toml:18:18: invalid type: string \"x\", expected u16",
+            "  info.toml:18:23: unknown field `trys`; did you mean `try`?",
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_field_with_no_near_name_lists_the_fields() {
+    let text = format!("{HEAD}{}colour = \"red\"\n", entry("a", 1));
+    assert_eq!(
+        errors(&text),
+        [
+            "info.toml:8:1: unknown field `colour`; the fields of an `[[exercises]]` entry are \
+             `name`, `day`, `title`, `topics`, `hints`, `timeout_secs`, `starter_may_pass`, `serve`"
+        ]
+    );
+}
+
+#[test]
+fn content_problems_come_with_shape_problems_and_a_newer_format_alone() {
+    let text = format!("{HEAD}{}{}hnts = []\n", entry("Bad", 1), entry("b", 3));
+    let found = errors(&text);
+    assert_eq!(found.len(), 4, "{found:#?}\n{text}");
+    assert!(found[1].starts_with("  info.toml:4:8: exercise name `Bad` is not a valid"));
+    assert!(found[2].starts_with("  info.toml:10:7: exercise `b` has `day = 3` but is entry 2"));
+    assert!(found[3].starts_with("  info.toml:13:1: unknown field `hnts`"));
+    let newer = format!(
+        "format_version = 2\ntitle = \"T\"\n{}colour = 1\n",
+        entry("a", 1)
+    );
+    assert_eq!(
+        errors(&newer),
+        [
+            "info.toml:1:18: format_version 2 is not supported (this backlings reads 1); this \
+          course needs a newer backlings: update it (`cargo install --path .` in a newer checkout)"
+        ]
+    );
+}

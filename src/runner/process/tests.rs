@@ -107,3 +107,23 @@ fn keeps_the_start_and_the_end_of_a_flood() {
     assert!(text.ends_with("last words\n"), "{text}");
     assert_eq!(out.stdout.len(), 100);
 }
+
+#[test]
+fn no_group_starts_once_all_were_killed_and_every_started_one_is_killed() {
+    let groups: &'static Groups = Box::leak(Box::new(Groups::new()));
+    let mut first = sh("sleep 30");
+    isolate(&mut first);
+    let (mut child, registered) = groups.spawn(&mut first).unwrap();
+    groups.kill_all();
+    let status = child.wait().unwrap();
+    assert_eq!(
+        exit_of(status),
+        Exit::Signal(9),
+        "the running group was killed"
+    );
+    drop(registered);
+    let mut late = sh("sleep 30");
+    isolate(&mut late);
+    let refused = groups.spawn(&mut late).map(|_| ()).unwrap_err();
+    assert_eq!(refused.kind(), io::ErrorKind::Interrupted);
+}
