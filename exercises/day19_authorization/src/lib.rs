@@ -55,7 +55,14 @@ impl FromRequestParts<AppState> for MaybeUser {
 /// `GET/POST /posts`, `GET/PUT/DELETE /posts/{id}`.
 pub fn app(state: AppState) -> Router {
     // TODO: route the two paths and five methods to the handlers below.
-    let _ = (state, list_posts, create_post, get_post, update_post, delete_post);
+    let _ = (
+        state,
+        list_posts,
+        create_post,
+        get_post,
+        update_post,
+        delete_post,
+    );
     todo!("wire the routes")
 }
 
