@@ -155,6 +155,20 @@ fn a_failed_expectation_shows_the_exchange_as_curl_and_the_server_output() {
         "{message}"
     );
     assert!(message.contains("  request /hello\n"), "{message}");
+    let message = panic_message(|| {
+        server
+            .get("/again")
+            .because("the greeting is public")
+            .expect_status(401);
+    });
+    assert!(
+        message.starts_with(
+            "expected the status 401, got 200 OK\n(why it matters: the greeting is public)\n\n(1 earlier exchange is not shown)\n\n$ curl -i"
+        ) || message.starts_with(
+            "expected the status 401, got 200 OK\n(why it matters: the greeting is public)\n\n$ curl -i"
+        ),
+        "{message}"
+    );
 }
 
 #[test]
