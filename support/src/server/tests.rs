@@ -162,13 +162,13 @@ fn a_failed_expectation_shows_the_exchange_as_curl_and_the_server_output() {
             .expect_status(401);
     });
     assert!(
-        message.starts_with(
-            "expected the status 401, got 200 OK\n(why it matters: the greeting is public)\n\n(1 earlier exchange is not shown)\n\n$ curl -i"
-        ) || message.starts_with(
-            "expected the status 401, got 200 OK\n(why it matters: the greeting is public)\n\n$ curl -i"
-        ),
-        "{message}"
+        message.starts_with(&format!(
+            "expected the status 401, got 200 OK\n(why it matters: the greeting is public)\n\n\
+             $ curl -i http://127.0.0.1:{port}/hello\n"
+        )),
+        "the failing exchange comes last, after the earlier ones: {message}"
     );
+    assert!(message.contains(&format!("$ curl -i http://127.0.0.1:{port}/again\n")));
 }
 
 #[test]
