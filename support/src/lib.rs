@@ -45,6 +45,8 @@ mod conn;
 mod escape;
 mod http;
 mod json_diff;
+#[cfg(feature = "postgres")]
+mod pg;
 mod process;
 mod render;
 mod server;
@@ -55,6 +57,8 @@ pub use conn::Conn;
 pub use escape::escape_bytes;
 pub use http::{Reply, Request};
 pub use json_diff::json_diff;
+#[cfg(feature = "postgres")]
+pub use pg::{DATABASE_PREFIX, TestDatabase, with_database};
 pub use render::curl_command;
 pub use server::{Binary, Launch, Server};
 pub use stream::Streaming;
