@@ -1,23 +1,27 @@
-//! `cargo run -p day21_hardening` (or `backlings serve`): the hardened guestbook and file server on
-//! http://127.0.0.1:3021.
+//! `cargo run -p day20_hardening` (or `backlings serve`): the hardened service on
+//! http://127.0.0.1:3020.
 //!
-//! The port is `--port N`, else the `PORT` environment variable, else 3021. `GET /files/...`
-//! serves `public/` in `DATA_DIR` (default: `.backlings/data/day21_hardening/` in the course),
-//! where it writes a `hello.txt`, and keeps a `secret.txt` beside it that must never be served.
-//! Guestbook entries live in memory. Each request is logged on stdout. Ctrl-C or SIGTERM stop the
-//! server once the requests in flight are answered.
+//! The port is `--port N`, else the `PORT` environment variable, else 3020. Each client (API key,
+//! else address) may send a burst of `BURST` requests (default 3) and then `REFILL_PER_SEC` a
+//! second (default 0.5). `GET /files/...` serves `public/` in `DATA_DIR` (default:
+//! `.backlings/data/day20_hardening/` in the course), where it writes a `hello.txt`, and keeps a
+//! `secret.txt` beside it that must never be served. Guestbook entries live in memory. Each
+//! request is logged on stdout. Ctrl-C or SIGTERM stop the server once the requests in flight are
+//! answered.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use day21_hardening::{AppState, app};
+use day20_hardening::{AppState, RateLimiter, SystemClock, app};
 
-const DEFAULT_PORT: u16 = 3021;
+const DEFAULT_PORT: u16 = 3020;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -28,14 +32,24 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let (burst, per_sec) = match (setting("BURST", 3), setting("REFILL_PER_SEC", 0.5)) {
+        (Ok(burst), Ok(per_sec)) => (burst, per_sec),
+        (Err(message), _) | (_, Err(message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let data = data_dir();
     let public = data.join("public");
     if let Err(e) = prepare(&data, &public) {
         eprintln!("error: cannot prepare `{}`: {e}", public.display());
         return ExitCode::FAILURE;
     }
+    println!("each client may send {burst} requests at once, then {per_sec} a second");
     println!("serving the files in {}", public.display());
-    let app = app(AppState::new(public)).layer(middleware::from_fn(log_request));
+    let clock = Arc::new(SystemClock::default());
+    let limiter = Arc::new(RateLimiter::new(burst, per_sec, clock));
+    let app = app(AppState::new(limiter, public)).layer(middleware::from_fn(log_request));
     let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -46,9 +60,12 @@ async fn main() -> ExitCode {
     if let Ok(addr) = listener.local_addr() {
         println!("listening on http://{addr}");
     }
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
     match served {
         Ok(()) => {
             println!("stopped");
@@ -92,6 +109,16 @@ fn prepare(data: &Path, public: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `name` from the environment as a number, else `default`.
+fn setting<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+    match std::env::var(name) {
+        Ok(text) => text
+            .parse()
+            .map_err(|_| format!("{name}={text:?} is not a number")),
+        Err(_) => Ok(default),
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what `backlings serve`, Docker and Kubernetes send).

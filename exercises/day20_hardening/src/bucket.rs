@@ -111,7 +111,6 @@ impl RateLimiter {
 
     /// How many clients have a bucket.
     pub fn tracked_clients(&self) -> usize {
-        // TODO: the number of buckets.
-        todo!("count the buckets")
+        self.buckets.lock().unwrap().len()
     }
 }

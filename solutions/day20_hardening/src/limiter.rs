@@ -1,24 +1,16 @@
-//! Day 20: rate limiting (solution).
-//!
-//! A token bucket per client, applied as axum middleware: over the limit, a client gets
-//! `429 Too Many Requests` with a `Retry-After` header instead of reaching the handler.
-
-mod bucket;
-mod clock;
+//! The rate limit as middleware: who the client is, and what it is told when its bucket is empty.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode};
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::json;
 
-pub use bucket::{Decision, RateLimiter, TokenBucket};
-pub use clock::{Clock, ManualClock, SystemClock};
+use crate::bucket::{Decision, RateLimiter};
 
 /// The header that identifies an API client.
 pub const API_KEY_HEADER: &str = "x-api-key";
@@ -70,18 +62,4 @@ pub async fn rate_limit(
             response
         }
     }
-}
-
-/// `GET /hello` behind the limiter, and `GET /health` outside it: load balancers poll health
-/// checks often, and a limited health check would take a healthy server out of rotation.
-///
-/// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so the middleware can
-/// see client addresses.
-pub fn app(limiter: Arc<RateLimiter>) -> Router {
-    let limited = Router::new()
-        .route("/hello", get(|| async { "hello\n" }))
-        .route_layer(middleware::from_fn_with_state(limiter, rate_limit));
-    Router::new()
-        .route("/health", get(|| async { "ok\n" }))
-        .merge(limited)
 }
