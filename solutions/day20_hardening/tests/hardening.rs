@@ -389,8 +389,10 @@ async fn every_response_carries_the_security_headers_errors_included() {
 }
 
 #[tokio::test]
-async fn cors_lets_only_the_app_origin_in() {
-    let server = start(100).await;
+async fn cors_lets_only_the_app_origin_in_and_preflights_spend_no_token() {
+    // A burst of one, and every request from this test's address without a key: only the
+    // first request that reaches the limiter is allowed.
+    let server = start(1).await;
     let preflight = |origin: &'static str| {
         server
             .request(reqwest::Method::OPTIONS, "/guestbook")
@@ -418,16 +420,29 @@ async fn cors_lets_only_the_app_origin_in() {
         "another origin must get no Access-Control-Allow-Origin"
     );
 
-    let simple = server
-        .request(reqwest::Method::GET, "/guestbook")
-        .header("origin", ALLOWED_ORIGIN)
-        .send()
-        .await
-        .unwrap();
+    let simple = || {
+        server
+            .request(reqwest::Method::GET, "/guestbook")
+            .header("origin", ALLOWED_ORIGIN)
+            .send()
+    };
+    let page = simple().await.unwrap();
     assert_eq!(
-        header(&simple, "access-control-allow-origin").as_deref(),
+        page.status(),
+        StatusCode::OK,
+        "the preflights before it spent no token: a browser sends one before many requests"
+    );
+    assert_eq!(
+        header(&page, "access-control-allow-origin").as_deref(),
         Some(ALLOWED_ORIGIN),
         "a GET from the app's origin may be read by its page"
+    );
+    let refused = simple().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        header(&refused, "access-control-allow-origin").as_deref(),
+        Some(ALLOWED_ORIGIN),
+        "the app's page must be able to read a 429 too, to know when to come back"
     );
 }
 
