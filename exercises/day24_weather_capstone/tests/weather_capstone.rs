@@ -52,6 +52,7 @@ fn weather(request: &StubRequest) -> StubResponse {
 }
 
 /// Starts the learner's binary pointed at `upstream`, with extra settings.
+#[track_caller]
 fn start(upstream: &Stub, settings: &[(&str, &str)]) -> Server {
     let mut launch = Server::launch(server_binary!()).env("UPSTREAM_URL", &upstream.url(""));
     for (name, value) in settings {
@@ -70,6 +71,7 @@ fn calls(upstream: &Stub, path: &str) -> usize {
 }
 
 /// A problem+json error with `status` (RFC 9457, as the README's "Errors" shows).
+#[track_caller]
 fn expect_problem(reply: &Reply, status: u16) {
     reply.expect_status(status);
     let content_type = reply.header("content-type").unwrap_or_default();
@@ -88,6 +90,7 @@ fn expect_problem(reply: &Reply, status: u16) {
 }
 
 /// A header that holds a whole number of seconds (`Age`).
+#[track_caller]
 fn seconds(reply: &Reply, name: &str) -> u64 {
     match reply.header(name).map(|v| v.trim().parse()) {
         Some(Ok(seconds)) => seconds,
@@ -96,6 +99,7 @@ fn seconds(reply: &Reply, name: &str) -> u64 {
 }
 
 /// The `max-age` directive of `Cache-Control`.
+#[track_caller]
 fn max_age(reply: &Reply) -> u64 {
     let directive = reply.header("cache-control").and_then(|value| {
         value
@@ -110,6 +114,7 @@ fn max_age(reply: &Reply) -> u64 {
 
 /// Asks `path` again and again (a short pause between tries) until `done` says so; fails the
 /// test after `PATIENCE`. Every reply is checked by `done` itself.
+#[track_caller]
 fn poll(server: &Server, path: &str, what: &str, mut done: impl FnMut(&Reply) -> bool) -> Reply {
     let deadline = Instant::now() + PATIENCE;
     loop {
