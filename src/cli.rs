@@ -114,6 +114,11 @@ pub enum Command {
     /// come from the course, so editing them changes nothing. Exit status: 0 when every graded
     /// day passes (or `--min-score` is met), 1 when not, 2 when grading could not run.
     Grade(GradeArgs),
+    /// Check what the course needs on this machine (Rust, PostgreSQL for the days on it, file
+    /// watching, the terminal) and say how to get what is missing.
+    ///
+    /// Exit status: 0 when every day can be done here, 1 when something a day needs is missing.
+    Doctor,
     /// Build every day's dependencies now, so each day's first run is quick (watch mode does
     /// this in the background anyway, starting with your day).
     Warm,

@@ -107,6 +107,7 @@ mod tests {
             timeout: std::time::Duration::from_secs(1),
             starter_may_pass: None,
             serve: None,
+            database: None,
         }
     }
 

@@ -60,7 +60,13 @@ fn main() -> ExitCode {
     let cli = cli::parse();
     ui::palette::init(cli.color);
     signals::install();
-    match commands::dispatch(cli.command) {
+    let result = commands::dispatch(cli.command);
+    // A private PostgreSQL started for a day stops with the last backlings that uses it.
+    runner::postgres::release_all();
+    for notice in runner::postgres::cluster::take_notices() {
+        eprintln!("{} {notice}", ui::palette::Palette::stderr().dim("note:"));
+    }
+    match result {
         Ok(code) => code,
         // The reader went away (`backlings list | head`): nothing is left to tell it.
         Err(error) if stdout_closed(&error) => ExitCode::SUCCESS,

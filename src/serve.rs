@@ -36,6 +36,8 @@ pub struct Target<'a> {
     pub course: &'a Course,
     pub exercise: &'a Exercise,
     pub port: u16,
+    /// Environment beyond `PORT` and `DATA_DIR` (a PostgreSQL day's `DATABASE_URL`).
+    pub env: Vec<(String, String)>,
 }
 
 /// Serves the day until the learner stops it (Ctrl-C or a signal ends the process).
@@ -172,7 +174,8 @@ impl Session<'_> {
         let mut cmd = Command::new(binary);
         cmd.current_dir(course.exercise_dir(exercise))
             .env("PORT", self.target.port.to_string())
-            .env("DATA_DIR", &data);
+            .env("DATA_DIR", &data)
+            .envs(self.target.env.iter().map(|(k, v)| (k, v)));
         if let Some(serve) = &exercise.serve {
             let is_set = |name: &str| std::env::var_os(name).is_some();
             cmd.envs(serve.env_for(self.target.port, &data, is_set));

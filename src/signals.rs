@@ -11,6 +11,7 @@ pub fn install() {
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
             process::kill_all_active();
+            crate::runner::postgres::release_all();
             if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
                 let _ = crossterm::terminal::disable_raw_mode();
                 let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);

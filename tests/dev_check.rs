@@ -288,6 +288,35 @@ fn a_solution_manifest_that_differs_beyond_its_name() {
 }
 
 #[test]
+fn a_program_only_day_needs_no_library_name() {
+    // A capstone is a program graded from outside: no `src/lib.rs`, no `[lib]`.
+    let course = new_course();
+    for kind in ["exercises", "solutions"] {
+        let manifest = format!("{kind}/{DAY}/Cargo.toml");
+        let text = course.read(&manifest);
+        let without_lib = text.replace("[lib]\nname = \"day01_hello\"\ndoctest = false\n\n", "");
+        assert_ne!(text, without_lib);
+        course.write(&manifest, &without_lib);
+        std::fs::remove_file(course.file(&format!("{kind}/{DAY}/src/lib.rs"))).unwrap();
+        course.write(&format!("{kind}/{DAY}/src/main.rs"), "fn main() {}\n");
+    }
+    let run = check_files(&course);
+    assert!(
+        !run.stdout().contains("the library is not named"),
+        "{}",
+        run.stdout()
+    );
+    // With a library, the name still matters.
+    let course = new_course();
+    edit(&course, SOLUTION_MANIFEST, "name = \"day01_hello\"\n", "");
+    only_problem(
+        &check_files(&course),
+        SOLUTION_MANIFEST,
+        "the library is not named `day01_hello`",
+    );
+}
+
+#[test]
 fn dependencies_not_from_the_workspace() {
     let course = new_course();
     edit_both(

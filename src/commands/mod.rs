@@ -3,6 +3,7 @@
 mod class;
 mod completions;
 mod dev;
+mod doctor;
 mod grade;
 mod hint;
 mod init;
@@ -32,6 +33,7 @@ pub fn dispatch(command: Option<Command>) -> Result<ExitCode> {
         Command::Reset { day, yes } => reset::reset(&day, yes),
         Command::Init { dir, warm, ci, .. } => init::init(&dir, warm, ci),
         Command::Warm => init::warm(),
+        Command::Doctor => doctor::doctor(),
         Command::Serve { day, port, poll } => serve::serve(day.as_deref(), port, poll),
         Command::Grade(args) => grade::grade(&args),
         Command::Dev(command) => dev::dev(command),

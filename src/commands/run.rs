@@ -34,6 +34,9 @@ pub fn run(day: Option<&str>, json: bool) -> Result<ExitCode> {
     };
     let verdict = runner::run_exercise(&app.course, &exercise, &options);
     spinner.finish_and_clear();
+    for notice in crate::runner::postgres::cluster::take_notices() {
+        eprintln!("{} {notice}", palette::dim("note:"));
+    }
     let verdict = verdict?;
     let mut out = std::io::stdout().lock();
     if json {

@@ -34,10 +34,12 @@ pub fn serve(day: Option<&str>, port: Option<u16>, poll: bool) -> Result<ExitCod
     };
     // Before the live screen: a missing or old Rust is one line and exit 2, not a loop of it.
     crate::runner::toolchain::ready(&app.course.root)?;
+    let env = crate::runner::database_env(&app.course.root, &exercise)?;
     let target = Target {
         course: &app.course,
         exercise: &exercise,
         port: port.unwrap_or(declared.port),
+        env,
     };
     serve::run(&target, poll)?;
     Ok(ExitCode::SUCCESS)

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-pub use model::{Course, DEFAULT_TIMEOUT, Exercise};
+pub use model::{Course, DEFAULT_TIMEOUT, Database, Exercise};
 pub use validate::CourseError;
 
 /// The file that makes a directory a course.

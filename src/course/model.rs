@@ -32,6 +32,19 @@ pub struct Exercise {
     pub starter_may_pass: Option<String>,
     /// How `backlings serve` runs the day, for a day that builds a server.
     pub serve: Option<Serve>,
+    /// The database server the day needs, if any.
+    pub database: Option<Database>,
+}
+
+/// A database server a day needs, provided by backlings (see `runner::postgres`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Database {
+    Postgres,
+}
+
+impl Database {
+    /// The value in `info.toml`.
+    pub const POSTGRES: &str = "postgres";
 }
 
 /// How a day's service is run by `backlings serve`.
@@ -128,6 +141,7 @@ impl Course {
                 timeout: DEFAULT_TIMEOUT,
                 starter_may_pass: None,
                 serve: None,
+                database: None,
             })
             .collect();
         Course {

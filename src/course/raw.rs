@@ -46,6 +46,10 @@ pub struct RawExercise {
     /// For a day that builds a server (its crate has `src/main.rs`): how `backlings serve`
     /// runs it, e.g. `serve = { port = 3005, try = ["curl -i http://127.0.0.1:{port}/health"] }`.
     pub serve: Option<Spanned<RawServe>>,
+    /// `"postgres"` for a day whose tests and program need a PostgreSQL server: backlings
+    /// provides one through `DATABASE_URL` (the learner's own, or a private cluster it starts).
+    /// Absent for every other day (SQLite is embedded and needs nothing).
+    pub database: Option<Spanned<String>>,
 }
 
 /// An exercise's `serve` table.

@@ -69,6 +69,7 @@ static EXERCISE: Schema = Schema {
         field("timeout_secs", false, Kind::Value(value::<u64>)),
         field("starter_may_pass", false, Kind::Value(value::<String>)),
         field("serve", false, Kind::Table(&SERVE)),
+        field("database", false, Kind::Value(value::<String>)),
     ],
 };
 

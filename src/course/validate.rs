@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::model::{Course, DEFAULT_TIMEOUT, Exercise, FORMAT_VERSION, Serve};
+use super::model::{Course, DEFAULT_TIMEOUT, Database, Exercise, FORMAT_VERSION, Serve};
 use super::raw::{RawCourse, RawExercise, RawServe};
 use super::shape;
 
@@ -309,7 +309,34 @@ fn check_exercise(raw: &RawExercise, text: &str, problems: &mut Vec<Problem>) ->
             .serve
             .as_ref()
             .map(|serve| check_serve(name, serve.get_ref(), text, problems)),
+        database: raw
+            .database
+            .as_ref()
+            .and_then(|db| check_database(name, db, text, problems)),
     }
+}
+
+/// The one database server a day can ask for is PostgreSQL.
+fn check_database(
+    name: &str,
+    raw: &Spanned<String>,
+    text: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Database> {
+    if raw.get_ref() == Database::POSTGRES {
+        return Some(Database::Postgres);
+    }
+    problems.push(problem(
+        text,
+        raw.span().start,
+        format!(
+            "exercise `{name}` has `database = \"{}\"`; the one database backlings provides \
+             is \"{}\" (leave `database` out for a day on SQLite, which needs no server)",
+            raw.get_ref(),
+            Database::POSTGRES
+        ),
+    ));
+    None
 }
 
 /// Ports are unprivileged; every example is a command line with `{port}` in it.

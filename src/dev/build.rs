@@ -124,7 +124,12 @@ fn test(
 ) -> Result<Verdict> {
     bar.set_message(format!("testing {}/{}", packages.kind, day.name));
     let dir = subject.root.join(packages.kind).join(&day.name);
-    let verdict = runner::test_built(build, &day.name, &dir, day.timeout, &RunOptions::default());
+    let mut options = RunOptions::default();
+    if day.postgres {
+        let url = runner::postgres::database_url(&subject.root, &day.name)?;
+        options.env.push(("DATABASE_URL".to_string(), url));
+    }
+    let verdict = runner::test_built(build, &day.name, &dir, day.timeout, &options);
     bar.inc(1);
     verdict
 }

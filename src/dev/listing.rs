@@ -27,6 +27,7 @@ struct RawDay {
     starter_may_pass: Option<toml::Value>,
     timeout_secs: Option<toml::Value>,
     serve: Option<toml::Value>,
+    database: Option<toml::Value>,
 }
 
 /// One listed day, as far as the checks need it.
@@ -41,6 +42,8 @@ pub struct Day {
     pub timeout: Duration,
     /// The day declares a service (`serve`), with this port when it is a valid one.
     pub serve: Option<Option<u16>>,
+    /// The day runs on PostgreSQL (`database = "postgres"`).
+    pub postgres: bool,
 }
 
 /// The days whose names are well formed and not repeated (the strict validation reports the
@@ -76,6 +79,11 @@ fn day(raw: RawDay, text: &str) -> Day {
         hints: raw.hints.map(|h| h.get_ref().iter().map(string).collect()),
         starter_may_pass: raw.starter_may_pass.is_some(),
         timeout,
+        postgres: raw
+            .database
+            .and_then(|v| v.as_str().map(str::to_string))
+            .as_deref()
+            == Some(crate::course::Database::POSTGRES),
         serve: raw.serve.map(|serve| {
             serve
                 .get("port")

@@ -51,6 +51,10 @@ pub fn solutions_listen(
         };
         let mut cmd = Command::new(binary);
         cmd.current_dir(subject.root.join("solutions").join(&day.name));
+        if day.postgres {
+            let url = crate::runner::postgres::database_url(&subject.root, &day.name)?;
+            cmd.env("DATABASE_URL", url);
+        }
         if let Some(problem) = listens(cmd, day, course.as_ref()) {
             problems.push(Problem::new(
                 file,

@@ -134,6 +134,12 @@ pub fn grade(source: &Source, options: &Options) -> Result<Report> {
         .cloned()
         .collect();
     let names: BTreeSet<String> = exercises.iter().map(|e| e.name.clone()).collect();
+    // Before the build: a day that needs PostgreSQL and cannot have one stops the grade now.
+    let mut databases = std::collections::HashMap::new();
+    for exercise in exercises.iter().filter(|e| e.database.is_some()) {
+        let env = runner::database_env(&options.submission, exercise)?;
+        databases.insert(exercise.name.clone(), env);
+    }
     let _lock = lock_target(options.target_dir.as_deref())?;
     let dir = tempfile::Builder::new()
         .prefix("backlings-grade-")
@@ -147,7 +153,8 @@ pub fn grade(source: &Source, options: &Options) -> Result<Report> {
     let mut days = Vec::new();
     for exercise in &exercises {
         eprintln!("grading: testing {}", exercise.name);
-        let outcome = test_day(&course, exercise, &build, source, options)?;
+        let env = databases.remove(&exercise.name).unwrap_or_default();
+        let outcome = test_day(&course, exercise, &build, source, options, env)?;
         days.push(DayResult {
             day: exercise.day,
             name: exercise.name.clone(),
@@ -229,9 +236,11 @@ fn test_day(
     build: &cargo::Build,
     source: &Source,
     options: &Options,
+    env: Vec<(String, String)>,
 ) -> Result<Outcome> {
     let run_options = RunOptions {
         jobs: options.jobs,
+        env,
         ..RunOptions::default()
     };
     let dir = course.exercise_dir(exercise);

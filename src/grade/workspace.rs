@@ -81,7 +81,7 @@ pub fn prepare(
 }
 
 /// Every regular file under a learner's `src/` (symlinks are not followed), when it has a
-/// `lib.rs` and stays within the size limit.
+/// `lib.rs` or (a capstone, a program only) a `main.rs`, and stays within the size limit.
 fn learner_src(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Missing> {
     if !dir.is_dir() {
         return Err(Missing::NoSource);
@@ -96,7 +96,10 @@ fn learner_src(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Missing> {
         let bytes = std::fs::read(&entry.absolute).map_err(|_| Missing::NoSource)?;
         files.push((entry.path, bytes));
     }
-    if !files.iter().any(|(path, _)| path == "lib.rs") {
+    if !files
+        .iter()
+        .any(|(path, _)| path == "lib.rs" || path == "main.rs")
+    {
         return Err(Missing::NoSource);
     }
     Ok(files)

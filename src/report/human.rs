@@ -79,7 +79,9 @@ fn write_day(out: &mut dyn Write, day: &DayResult, palette: Palette) -> Result<(
 /// Why a day's own code was not graded.
 pub fn missing_note(missing: &Missing) -> &'static str {
     match missing {
-        Missing::NoSource => "no `src/lib.rs` in the submission: the starter code was graded",
+        Missing::NoSource => {
+            "no `src/lib.rs` or `src/main.rs` in the submission: the starter code was graded"
+        }
         Missing::TooLarge => "`src/` is over 8 MiB: the starter code was graded",
     }
 }

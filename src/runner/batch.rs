@@ -34,7 +34,8 @@ pub fn run(exe: &Path, package_dir: &Path, options: &ExecOptions) -> Option<Batc
         .args(["--color", "never"])
         .current_dir(package_dir)
         .env("RUST_BACKTRACE", "0")
-        .env("CARGO_MANIFEST_DIR", package_dir);
+        .env("CARGO_MANIFEST_DIR", package_dir)
+        .envs(options.env.iter().map(|(k, v)| (k, v)));
     let arrivals = Arrivals::default();
     let outcome = match process::run(cmd, &limits(options, arrivals.clone())) {
         Ok(outcome) => outcome,

@@ -31,6 +31,8 @@ pub struct ExecOptions {
     pub output_cap: usize,
     pub jobs: usize,
     pub cancel: Option<Cancel>,
+    /// Set in every test process's environment.
+    pub env: Vec<(String, String)>,
 }
 
 /// The tests of one binary of a package.
@@ -147,7 +149,8 @@ pub fn run_one(test: &Planned, options: &ExecOptions) -> Option<TestResult> {
     ])
     .current_dir(&test.package_dir)
     .env("RUST_BACKTRACE", "0")
-    .env("CARGO_MANIFEST_DIR", &test.package_dir);
+    .env("CARGO_MANIFEST_DIR", &test.package_dir)
+    .envs(options.env.iter().map(|(k, v)| (k, v)));
     let limits = Limits {
         timeout: Some(options.timeout),
         output_cap: options.output_cap,

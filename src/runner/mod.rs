@@ -7,6 +7,7 @@ pub mod editor;
 pub mod exec;
 pub mod libtest;
 pub mod ports;
+pub mod postgres;
 pub mod process;
 pub mod service;
 pub mod toolchain;
@@ -41,6 +42,8 @@ pub struct RunOptions {
     /// Told of the build's progress when the day was never built before (a day whose
     /// libraries build for the first time can take a minute).
     pub on_progress: Option<BuildProgress>,
+    /// Environment every test process gets (a PostgreSQL day's `DATABASE_URL`).
+    pub env: Vec<(String, String)>,
 }
 
 impl RunOptions {
@@ -62,6 +65,11 @@ impl RunOptions {
 /// Builds one day and runs each of its tests in its own process.
 /// Returns `Err(Cancelled)` (downcastable) when `options.cancel` fired.
 pub fn run_exercise(course: &Course, exercise: &Exercise, options: &RunOptions) -> Result<Verdict> {
+    let mut with_database = options.clone();
+    with_database
+        .env
+        .extend(database_env(&course.root, exercise)?);
+    let options = &with_database;
     let target = cargo::target_dir(&course.root, options.target_dir.as_deref());
     let before = Output::of(&target);
     let verdict = build_and_test(course, exercise, options)?;
@@ -82,6 +90,18 @@ fn build_and_test(course: &Course, exercise: &Exercise, options: &RunOptions) ->
     let build = cargo::build_tests(&course.root, &[&exercise.name], &build_options)?;
     let dir = course.exercise_dir(exercise);
     test_built(&build, &exercise.name, &dir, exercise.timeout, options)
+}
+
+/// The environment a day's tests and program get for the database server it needs, if any:
+/// `DATABASE_URL` (see [`postgres`]). The error says what to install when there is none.
+pub fn database_env(root: &Path, exercise: &Exercise) -> Result<Vec<(String, String)>> {
+    match exercise.database {
+        None => Ok(Vec::new()),
+        Some(crate::course::Database::Postgres) => {
+            let url = postgres::database_url(root, &exercise.name)?;
+            Ok(vec![("DATABASE_URL".to_string(), url)])
+        }
+    }
 }
 
 /// A counter of the crates a day's first build compiles, reporting to `report`; `None` when
@@ -162,6 +182,7 @@ pub fn test_built(
         output_cap: OUTPUT_CAP,
         jobs: options.jobs(),
         cancel: options.cancel.clone(),
+        env: options.env.clone(),
     };
     let mut results = Vec::new();
     for exe in exes {

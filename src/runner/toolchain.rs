@@ -36,7 +36,28 @@ pub fn ready(root: &Path) -> Result<()> {
     }
 }
 
-fn check(root: &Path) -> Result<(), String> {
+/// The first line `tool --version` prints, run in the course; `None` when it does not run.
+pub fn describe(tool: &str, root: &Path) -> Option<String> {
+    let mut cmd =
+        Command::new(std::env::var_os(tool.to_uppercase()).unwrap_or_else(|| tool.into()));
+    cmd.arg("--version").current_dir(root);
+    let limits = Limits {
+        timeout: Some(Duration::from_secs(60)),
+        output_cap: 4096,
+        ..Limits::default()
+    };
+    let out = process::run(cmd, &limits).ok()?;
+    let text = out.stdout.text();
+    (out.exit == Exit::Code(0)).then(|| text.lines().next().unwrap_or_default().to_string())
+}
+
+/// The course's `rust-version`, as written, if it declares one.
+pub fn required_version(root: &Path) -> Option<String> {
+    required(root).map(|v| show(v, false))
+}
+
+/// Why the toolchain cannot build the course at `root`, if it cannot.
+pub fn check(root: &Path) -> Result<(), String> {
     let Some(needed) = required(root) else {
         return Ok(());
     };

@@ -32,6 +32,8 @@ pub struct DayJson<'a> {
     pub tests_total: Option<usize>,
     pub hints_shown: usize,
     pub hints_total: usize,
+    /// The database server the day needs (`"postgres"`), if any.
+    pub database: Option<&'static str>,
 }
 
 pub fn json(app: &App) -> ListJson<'_> {
@@ -58,6 +60,7 @@ pub fn json(app: &App) -> ListJson<'_> {
                 tests_total: entry.last_run.map(|r| r.total),
                 hints_shown: entry.hints_shown,
                 hints_total: e.hints.len(),
+                database: e.database.map(|_| crate::course::Database::POSTGRES),
             }
         })
         .collect();
@@ -94,14 +97,30 @@ pub fn render(out: &mut impl Write, app: &App) -> io::Result<()> {
         } else {
             ""
         };
+        let database = if day.database.is_some() {
+            " [PostgreSQL]"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "  {mark} {:>2}  {:<name_width$}  {:>5}  {}{}",
+            "  {mark} {:>2}  {:<name_width$}  {:>5}  {}{}{}",
             day.day,
             day.name,
             score,
             day.title,
+            palette::dim(database),
             palette::dim(current)
+        )?;
+    }
+    if data.days.iter().any(|d| d.database.is_some()) {
+        writeln!(
+            out,
+            "\n{}",
+            palette::dim(
+                "[PostgreSQL]: the day runs on a PostgreSQL server that backlings starts for you \
+                 (or set DATABASE_URL); `backlings doctor` checks that one can be had."
+            )
         )?;
     }
     writeln!(out)

@@ -88,6 +88,8 @@ fn in_course(cmd: &mut Command, dir: &Path) {
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("CARGO_TARGET_DIR")
+        .env_remove("DATABASE_URL")
+        .env_remove("BACKLINGS_POSTGRES_BIN")
         .env("BACKLINGS_TODAY", TODAY)
         .stdin(std::process::Stdio::null());
 }

@@ -68,7 +68,8 @@ pub fn workspace_has_every_day(subject: &Subject, problems: &mut Vec<Problem>) {
 }
 
 /// The solution's manifest is the exercise's, but for the package name (`<day>_solution`) and
-/// a `[lib] name` equal to the exercise's crate name, so the shared tests `use <day>::...`.
+/// a `[lib] name` equal to the exercise's crate name, so the shared tests `use <day>::...`. A
+/// day without a library (a capstone: a program graded from outside) needs no `[lib]`.
 pub fn manifests_match(subject: &Subject, day: &Day, problems: &mut Vec<Problem>) {
     let exercise_path = format!("exercises/{}/Cargo.toml", day.name);
     let solution_path = format!("solutions/{}/Cargo.toml", day.name);
@@ -84,7 +85,11 @@ pub fn manifests_match(subject: &Subject, day: &Day, problems: &mut Vec<Problem>
     names_are_right(subject, &solution_path, &solution, &solution_name, problems);
     let text = subject.read(&solution_path).unwrap_or_default();
     let crate_name = manifest::crate_name(&exercise).unwrap_or_else(|| day.name.clone());
-    if manifest::crate_name(&solution).as_deref() != Some(crate_name.as_str()) {
+    let has_library = exercise.contains_key("lib")
+        || subject
+            .read(&format!("exercises/{}/src/lib.rs", day.name))
+            .is_some();
+    if has_library && manifest::crate_name(&solution).as_deref() != Some(crate_name.as_str()) {
         problems.push(
             Problem::new(
                 &solution_path,
