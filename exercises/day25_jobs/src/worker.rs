@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::queue::{Job, Outcome, Queue};
+use crate::queue::{Job, Outcome, Queue, QueueError};
 
 /// Where workers get the time from, in milliseconds.
 pub trait Clock: Send + Sync {
@@ -28,13 +28,12 @@ impl Clock for SystemClock {
 /// `Ok(None)` when no job is due.
 ///
 /// A handler that panics fails its job, like one that returns `Err`, instead of taking the
-/// worker down with it. The queue's calls wait for the disk, so they must not run on the
-/// threads that run async tasks.
+/// worker down with it.
 pub async fn run_one<H, Fut>(
-    queue: &Arc<Queue>,
+    queue: &Queue,
     handler: &H,
     now_ms: i64,
-) -> rusqlite::Result<Option<Outcome>>
+) -> Result<Option<Outcome>, QueueError>
 where
     H: Fn(Job) -> Fut,
     Fut: Future<Output = Result<(), String>> + Send + 'static,

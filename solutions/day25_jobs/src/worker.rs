@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::queue::{Job, Outcome, Queue};
+use crate::queue::{Job, Outcome, Queue, QueueError};
 
 /// Where workers get the time from, in milliseconds.
 pub trait Clock: Send + Sync {
@@ -31,18 +31,17 @@ impl Clock for SystemClock {
 /// when no job is due.
 ///
 /// The handler runs in a task of its own, so a handler that panics fails its job (like one
-/// that returns `Err`) instead of taking the worker down with it. The queue calls run on the
-/// blocking pool (see `off_the_runtime`).
+/// that returns `Err`) instead of taking the worker down with it.
 pub async fn run_one<H, Fut>(
-    queue: &Arc<Queue>,
+    queue: &Queue,
     handler: &H,
     now_ms: i64,
-) -> rusqlite::Result<Option<Outcome>>
+) -> Result<Option<Outcome>, QueueError>
 where
     H: Fn(Job) -> Fut,
     Fut: Future<Output = Result<(), String>> + Send + 'static,
 {
-    let Some(job) = off_the_runtime(queue, move |queue| queue.claim(now_ms)).await? else {
+    let Some(job) = queue.claim(now_ms).await? else {
         return Ok(None);
     };
     let id = job.id;
@@ -52,27 +51,12 @@ where
     };
     let outcome = match result {
         Ok(()) => {
-            off_the_runtime(queue, move |queue| queue.complete(id)).await?;
+            queue.complete(id).await?;
             Outcome::Done { id }
         }
-        Err(error) => off_the_runtime(queue, move |queue| queue.fail(id, &error, now_ms)).await?,
+        Err(error) => queue.fail(id, &error, now_ms).await?,
     };
     Ok(Some(outcome))
-}
-
-/// Runs one queue call on tokio's blocking pool. A queue call waits for the disk (every
-/// commit syncs the file) and for the connection's lock, which another worker may hold: done
-/// inline, that wait would stall every task sharing this thread, not only this worker.
-async fn off_the_runtime<T, F>(queue: &Arc<Queue>, call: F) -> rusqlite::Result<T>
-where
-    F: FnOnce(&Queue) -> rusqlite::Result<T> + Send + 'static,
-    T: Send + 'static,
-{
-    let queue = Arc::clone(queue);
-    tokio::task::spawn_blocking(move || call(&queue))
-        .await
-        // A panic in the call (a poisoned lock) goes on as if the call had been made here.
-        .unwrap_or_else(|join_error| std::panic::resume_unwind(join_error.into_panic()))
 }
 
 /// A set of workers sharing one queue.
