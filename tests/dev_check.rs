@@ -375,6 +375,39 @@ fn an_exercise_that_passes_as_shipped_unless_the_day_opts_out() {
 }
 
 #[test]
+fn a_support_crate_whose_own_tests_fail() {
+    let course = new_course();
+    edit(
+        &course,
+        "Cargo.toml",
+        "members = [\"exercises/*\", \"solutions/*\"]",
+        "members = [\"exercises/*\", \"solutions/*\", \"support\"]",
+    );
+    course.write(
+        "support/Cargo.toml",
+        "[package]\nname = \"backlings_support\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
+         [features]\npostgres = []\n",
+    );
+    course.write(
+        "support/src/lib.rs",
+        "//! Test helpers.\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn holds() {}\n\n    \
+         #[cfg(feature = \"postgres\")]\n    #[test]\n    fn with_every_feature() {\n        \
+         panic!(\"broken\");\n    }\n}\n",
+    );
+    only_problem(
+        &check(&course),
+        "support/Cargo.toml",
+        "the support crate's tests fail (failing: tests::with_every_feature)",
+    );
+    let lib = course.read("support/src/lib.rs");
+    course.write(
+        "support/src/lib.rs",
+        &lib.replace("panic!(\"broken\");", ""),
+    );
+    check(&course).expect_code(0);
+}
+
+#[test]
 fn an_exercise_that_does_not_compile() {
     let course = new_course();
     edit(

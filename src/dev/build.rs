@@ -51,6 +51,13 @@ pub fn check(subject: &Subject, bar: &ProgressBar, problems: &mut Vec<Problem>) 
         .map(|(day, package)| (*day, package.as_str()))
         .collect();
     super::serving::solutions_listen(subject, &passing, problems)?;
+    bar.set_message("the support crate's own tests");
+    let mut env = Vec::new();
+    if let Some(day) = subject.days.iter().find(|d| d.postgres) {
+        let url = runner::postgres::database_url(&subject.root, &day.name)?;
+        env.push(("DATABASE_URL".to_string(), url));
+    }
+    problems.extend(tools::support_tests(&subject.root, &env)?);
     bar.set_message("cargo fmt --check on the solutions");
     problems.extend(tools::fmt(&subject.root, &compiled)?);
     bar.inc(1);

@@ -16,6 +16,9 @@ use crate::runner::process::{self, Exit, Limits, Outcome};
 /// Formatting is quick; linting builds (in check mode) whatever is not yet built.
 const FMT_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 const CLIPPY_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+const SUPPORT_TIMEOUT: Duration = Duration::from_secs(20 * 60);
+/// The package of the course's test support crate.
+const SUPPORT: &str = "backlings_support";
 const OUTPUT_CAP: usize = 4 << 20;
 
 /// Fails, before any building, when rustfmt or clippy is missing.
@@ -82,6 +85,42 @@ pub fn clippy(root: &Path, packages: &[&str]) -> Result<Vec<Problem>> {
         problems.push(tool_failed("clippy", &outcome.stderr.text()));
     }
     Ok(problems)
+}
+
+/// The support crate's own tests, every feature on (its PostgreSQL helpers get `env`'s
+/// `DATABASE_URL`); a course without `support/` has none.
+pub fn support_tests(root: &Path, env: &[(String, String)]) -> Result<Vec<Problem>> {
+    if !root.join("support/Cargo.toml").is_file() {
+        return Ok(Vec::new());
+    }
+    let mut cmd = in_workspace(root, &["test", "-p", SUPPORT, "--all-features"]);
+    cmd.envs(env.iter().map(|(k, v)| (k, v)));
+    let outcome = run(cmd, SUPPORT_TIMEOUT, None)?;
+    if outcome.exit == Exit::Code(0) {
+        return Ok(Vec::new());
+    }
+    let stdout = outcome.stdout.text();
+    let failed: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("test ") && l.ends_with("FAILED"))
+        .map(|l| {
+            l.trim_start_matches("test ")
+                .trim_end_matches(" ... FAILED")
+        })
+        .collect();
+    let what = if failed.is_empty() {
+        cargo_failure(&outcome.stderr.text())
+            .message
+            .trim_start_matches("error: ")
+            .to_string()
+    } else {
+        format!("failing: {}", failed.join(", "))
+    };
+    Ok(vec![Problem::new(
+        "support/Cargo.toml",
+        format!("the support crate's tests fail ({what})"),
+        format!("run `cargo test -p {SUPPORT} --all-features` to see why"),
+    )])
 }
 
 fn in_workspace(root: &Path, args: &[&str]) -> Command {
