@@ -368,7 +368,7 @@ def p1_p2(binary, a, b, edits, table):
                     f.write(original)
             watch.drawn_after(t0, day=day)
             add(table, Row(f"P1 save to verdict on screen, {label} ({day})", to_verdict,
-                           "<= 1.10x", raw, f"`cargo test -p {day}`",
+                           "<= 1.05x", raw, f"`cargo test -p {day}`",
                            [v / r for v, r in zip(to_verdict, raw)]))
             add(table, Row(f"P2 file write to run start, {label}", to_start, "<= 0.060 s"))
     finally:
