@@ -49,6 +49,7 @@ mod json_diff;
 mod pg;
 mod process;
 mod render;
+mod scratch;
 mod server;
 mod stream;
 mod stub;

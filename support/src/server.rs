@@ -11,6 +11,7 @@ use crate::conn::Conn;
 use crate::http::{self, Reply, Request};
 use crate::process::{self, OutputLog};
 use crate::render::{self, Transcript};
+use crate::scratch::ScratchDir;
 use crate::stream::Streaming;
 
 /// How long a server may take from its start to accepting connections.
@@ -75,10 +76,8 @@ impl Launch {
     /// Starts the server and waits until it accepts connections.
     #[track_caller]
     pub fn start(self) -> Server {
-        let data_dir = tempfile::Builder::new()
-            .prefix("backlings-data-")
-            .tempdir()
-            .expect("cannot create a temporary data directory");
+        let data_dir =
+            ScratchDir::new("backlings-data-").expect("cannot create a temporary data directory");
         let output = Arc::new(OutputLog::default());
         let transcript = Arc::new(Transcript::new(Arc::clone(&output)));
         let mut server = Server {
@@ -97,7 +96,7 @@ impl Launch {
 /// A running server. Dropping it kills the server and whatever the server started.
 pub struct Server {
     launch: Launch,
-    data_dir: tempfile::TempDir,
+    data_dir: ScratchDir,
     output: Arc<OutputLog>,
     transcript: Arc<Transcript>,
     running: Mutex<Option<Child>>,
