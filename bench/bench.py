@@ -31,6 +31,7 @@ it and build in their own `target/`, without RUST_BACKTRACE (a learner's default
 """
 
 import argparse
+import contextlib
 import json
 import os
 import pty
@@ -306,6 +307,15 @@ def start_to_listening(binary, cwd, port, timeout=30):
         shutil.rmtree(data, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def scratch_dir():
+    """A temporary directory others may enter: as root, backlings runs the PostgreSQL days'
+    server as the user `postgres`, which must reach the courses inside."""
+    with tempfile.TemporaryDirectory(prefix="backlings-bench-") as tmp:
+        os.chmod(tmp, 0o755)
+        yield tmp
+
+
 def edit(path, n):
     with open(path, "a") as f:
         f.write(f"\n// bench edit {n}\n")
@@ -389,7 +399,7 @@ def p3(binary, course, table):
 
 
 def p4(binary, table):
-    with tempfile.TemporaryDirectory(prefix="backlings-bench-") as tmp:
+    with scratch_dir() as tmp:
         course = os.path.join(tmp, "c")
         note("P4: `init --warm`, then watch to the first verdict, from nothing ...")
         started = now_us()
@@ -493,7 +503,7 @@ def p6(binary, table):
 
 
 def p7(binary, rounds, table):
-    with tempfile.TemporaryDirectory(prefix="backlings-bench-") as tmp:
+    with scratch_dir() as tmp:
         plain = os.path.join(tmp, "plain")
         init(binary, plain)
         fresh = os.path.join(tmp, "fresh")
@@ -554,7 +564,7 @@ def grade_timed(binary, submission, target):
 
 
 def p8(binary, count, table):
-    with tempfile.TemporaryDirectory(prefix="backlings-bench-") as tmp:
+    with scratch_dir() as tmp:
         base = os.path.join(tmp, "base")
         init(binary, base)
         days = course_days(base)
@@ -765,7 +775,7 @@ def main():
     table = []
     started = time.time()
     note(f"load before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    with tempfile.TemporaryDirectory(prefix="backlings-bench-") as tmp:
+    with scratch_dir() as tmp:
         if wanted & {"P1", "P2", "P3", "P5", "P9"}:
             note("writing two copies of the course ...")
             if args.pair:

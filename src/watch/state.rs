@@ -196,6 +196,10 @@ impl Watch {
             return Ok(false);
         }
         self.building = None;
+        // A PostgreSQL day's run may have created or recreated the course's private server.
+        if let Some(notice) = crate::runner::postgres::cluster::take_notices().pop() {
+            self.notice.get_or_insert(notice);
+        }
         let shown = self.show_verdict(name, result);
         // The learner's verdict first; then the warm-up may have cargo.
         self.jobs.start_warmup(&self.app.course);

@@ -34,18 +34,18 @@ impl std::fmt::Display for NeedsPostgres {
         writeln!(f, "{} needs PostgreSQL, and none is available.", self.day)?;
         match &self.why {
             Some(why) => writeln!(f, "  {why}")?,
-            None => writeln!(
+            None => write!(
                 f,
                 "  backlings starts a private one when PostgreSQL's server programs are \
-                 installed (initdb, pg_ctl); none were found on PATH or in the usual places."
+                 installed (initdb, pg_ctl); none were found on PATH or in the usual places.\n\
+                 \x20 Install them, then run again:\n\
+                 \x20   Debian/Ubuntu: sudo apt install postgresql\n\
+                 \x20   macOS:         brew install postgresql@16\n"
             )?,
         }
         write!(
             f,
-            "  Install them, then run again:\n\
-             \x20   Debian/Ubuntu: sudo apt install postgresql\n\
-             \x20   macOS:         brew install postgresql@16\n\
-             \x20 Or give backlings a database of your own:\n\
+            "  Or give backlings a database of your own:\n\
              \x20   docker run -d --name backlings-pg -p 5432:5432 -e POSTGRES_PASSWORD=backlings postgres:16\n\
              \x20   export DATABASE_URL=postgres://postgres:backlings@127.0.0.1:5432/postgres\n\
              \x20 `backlings doctor` checks what the course needs."
@@ -212,6 +212,18 @@ mod tests {
         assert!(error.contains("does not answer"), "{error}");
         assert!(error.contains("unset DATABASE_URL"), "{error}");
         assert!(!error.contains("pw"), "{error}");
+    }
+
+    #[test]
+    fn a_server_that_cannot_start_is_not_told_to_install_one() {
+        let text = NeedsPostgres {
+            day: "day13_transactions".into(),
+            why: Some("PostgreSQL refuses to run as root".into()),
+        }
+        .to_string();
+        assert!(text.contains("refuses to run as root"), "{text}");
+        assert!(!text.contains("apt install"), "{text}");
+        assert!(text.contains("DATABASE_URL="), "{text}");
     }
 
     #[test]
