@@ -355,6 +355,46 @@ fn the_learners_src_is_what_gets_graded() {
     assert_eq!(code, 1);
 }
 
+#[test]
+fn a_shared_target_directory_keeps_one_workspace_and_rewrites_only_what_changed() {
+    let target = tempfile::tempdir().unwrap();
+    let submission = Course::fixture("mini");
+    submission.write("exercises/day01_pass/src/notes.rs", "// a note\n");
+    let grade_here = || {
+        backlings(submission.path())
+            .arg("grade")
+            .arg("--course")
+            .arg(mini())
+            .arg("--target-dir")
+            .arg(target.path())
+            .args(["--days", "1,3", "--format", "json"])
+            .output()
+            .unwrap()
+    };
+    grade_here();
+    let workspace = target.path().join("backlings-grade/workspace/exercises");
+    let kept = workspace.join("day01_pass/src/lib.rs");
+    let written = std::fs::metadata(&kept).unwrap().modified().unwrap();
+    assert!(workspace.join("day01_pass/src/notes.rs").exists());
+
+    std::fs::remove_file(submission.file("exercises/day01_pass/src/notes.rs")).unwrap();
+    let solved = "pub fn add(a: i32, b: i32) -> i32 { a + b }\npub fn sub(a: i32, b: i32) -> i32 { a - b }\npub fn mul(a: i32, b: i32) -> i32 { a * b }\n";
+    submission.write("exercises/day03_failing/src/lib.rs", solved);
+    let out = grade_here();
+    let report: Report = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(day_scores(&report), [(1, "pass", 2, 2), (3, "pass", 3, 3)]);
+    assert_eq!(
+        std::fs::metadata(&kept).unwrap().modified().unwrap(),
+        written,
+        "an unchanged file was written again, so cargo rebuilds its day"
+    );
+    assert!(!workspace.join("day01_pass/src/notes.rs").exists());
+    assert_eq!(
+        std::fs::read_to_string(workspace.join("day03_failing/src/lib.rs")).unwrap(),
+        solved
+    );
+}
+
 /// Learner output that tries to break each format.
 const HOSTILE: &str = r#"use std::io::Write;
 pub fn add(a: i32, b: i32) -> i32 { a + b }

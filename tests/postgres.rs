@@ -22,18 +22,8 @@ fn postgres_installed() -> bool {
     let usual = std::fs::read_dir("/usr/lib/postgresql")
         .map(|dirs| dirs.flatten().any(|d| d.path().join("bin/initdb").exists()))
         .unwrap_or(false);
-    if usual || Command::new("initdb").arg("-V").output().is_ok() {
-        return true;
-    }
-    let thread = std::thread::current();
-    let test = thread.name().unwrap_or("a test");
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must install PostgreSQL for `{test}` (apt-get install postgresql)"
-    );
-    let notice = format!("\nSKIPPED `{test}`: PostgreSQL is not installed\n");
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), notice.as_bytes());
-    false
+    let found = usual || Command::new("initdb").arg("-V").output().is_ok();
+    common::needed(found, "PostgreSQL", "apt-get install postgresql")
 }
 
 fn run(course: &Course, args: &[&str], env: &[(&str, &str)]) -> Run {
@@ -92,6 +82,20 @@ fn reap(dir: &Path) {
     for pid in common::processes_matching(&[&dir.display().to_string()]) {
         kill(pid);
     }
+}
+
+/// Starts day 2 (its query never ends) and kills backlings with SIGKILL once its tests run:
+/// the server it started is left behind.
+fn kill_backlings_mid_run(course: &Course) {
+    let mut child = common::backlings(course.path())
+        .args(["run", "2"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_tests(course);
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 /// Waits until the course's test binary runs (its server started before it).
@@ -218,16 +222,7 @@ fn a_server_left_by_a_killed_backlings_is_used_not_duplicated_then_stopped() {
         return;
     }
     let course = Course::fixture("postgres");
-    // Day 2's query never ends: backlings is mid-run when it is killed.
-    let mut child = common::backlings(course.path())
-        .args(["run", "2"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_for_tests(&course);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_backlings_mid_run(&course);
     let left = server_pid(&course).expect("the server still runs");
 
     run(&course, &["run", "1"], &[]).expect_code(0);
@@ -242,15 +237,7 @@ fn a_server_killed_with_backlings_is_started_again() {
         return;
     }
     let course = Course::fixture("postgres");
-    let mut child = common::backlings(course.path())
-        .args(["run", "2"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_for_tests(&course);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_backlings_mid_run(&course);
     let server = server_pid(&course).unwrap();
     kill(server);
     wait_for("the server to die", || !common::alive(server));

@@ -140,11 +140,7 @@ pub fn grade(source: &Source, options: &Options) -> Result<Report> {
         let env = runner::database_env(&options.submission, exercise)?;
         databases.insert(exercise.name.clone(), env);
     }
-    let _lock = lock_target(options.target_dir.as_deref())?;
-    let dir = tempfile::Builder::new()
-        .prefix("backlings-grade-")
-        .tempdir()
-        .context("cannot create a temporary directory to grade in")?;
+    let (_lock, dir) = grading_dir(options.target_dir.as_deref())?;
     let missing = workspace::prepare(source, &options.submission, &names, dir.path())?;
     let changed = workspace::changed_files(source, &options.submission, &names);
     let course = Course::load(dir.path()).context("the course to grade against is incomplete")?;
@@ -170,6 +166,49 @@ pub fn grade(source: &Source, options: &Options) -> Result<Report> {
         changed,
         duration: started.elapsed(),
     })
+}
+
+/// Where a submission is graded, and the lock on a shared target directory. With a shared
+/// target directory (`--target-dir`, `CARGO_TARGET_DIR`) the workspace is kept inside it, at
+/// the same path from grade to grade: cargo's fingerprints include a package's path, so a fresh
+/// directory each time would rebuild every day of every submission.
+fn grading_dir(target_dir: Option<&Path>) -> Result<(Option<std::fs::File>, GradingDir)> {
+    let lock = lock_target(target_dir)?;
+    let shared = target_dir
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from));
+    let dir = match (&lock, shared) {
+        (Some(_), Some(target)) => {
+            let dir = target.join("backlings-grade").join("workspace");
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create `{}`", dir.display()))?;
+            GradingDir::Kept(dir)
+        }
+        _ => GradingDir::Temporary(
+            tempfile::Builder::new()
+                .prefix("backlings-grade-")
+                .tempdir()
+                .context("cannot create a temporary directory to grade in")?,
+        ),
+    };
+    Ok((lock, dir))
+}
+
+/// The workspace a grade builds in.
+enum GradingDir {
+    /// Inside a shared target directory, reused by the next grade.
+    Kept(PathBuf),
+    /// Removed after the grade.
+    Temporary(tempfile::TempDir),
+}
+
+impl GradingDir {
+    fn path(&self) -> &Path {
+        match self {
+            GradingDir::Kept(dir) => dir,
+            GradingDir::Temporary(dir) => dir.path(),
+        }
+    }
 }
 
 /// Holds a shared target directory for one grade at a time, from writing the workspace to the

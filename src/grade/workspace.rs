@@ -46,30 +46,34 @@ pub enum Missing {
     TooLarge,
 }
 
-/// Writes the course into `dir`, then copies each graded day's `src/` from `submission`.
-/// Returns the days whose `src/` could not be used (graded as shipped).
+/// Makes `dir` the course with each graded day's `src/` taken from `submission`. Returns the
+/// days whose `src/` could not be used (graded as shipped).
+///
+/// `dir` may hold the workspace of an earlier grade (a shared target directory keeps one): only
+/// the files that differ are written and the ones no longer there removed, so cargo, which
+/// judges freshness by file times, rebuilds only the days whose code changed.
 pub fn prepare(
     source: &Source,
     submission: &Path,
     graded: &BTreeSet<String>,
     dir: &Path,
 ) -> Result<BTreeMap<String, Missing>> {
-    for (path, bytes) in &source.files {
-        if path != "Cargo.toml" {
-            write_file(dir, path, bytes)?;
-        }
-    }
-    write_file(dir, "Cargo.toml", source.manifest()?.as_bytes())?;
+    let mut wanted: BTreeMap<String, Vec<u8>> = source
+        .files
+        .iter()
+        .filter(|(path, _)| path.as_str() != "Cargo.toml")
+        .map(|(path, bytes)| (path.clone(), bytes.clone()))
+        .collect();
+    wanted.insert("Cargo.toml".into(), source.manifest()?.into_bytes());
     let mut missing = BTreeMap::new();
     for name in graded {
         let relative = format!("exercises/{name}/src");
         match learner_src(&submission.join(&relative)) {
             Ok(files) => {
-                let target = dir.join(&relative);
-                std::fs::remove_dir_all(&target)
-                    .with_context(|| format!("cannot clear `{}`", target.display()))?;
+                let prefix = format!("{relative}/");
+                wanted.retain(|path, _| !path.starts_with(&prefix));
                 for (path, bytes) in files {
-                    write_file(&target, &path, &bytes)?;
+                    wanted.insert(format!("{prefix}{path}"), bytes);
                 }
             }
             Err(why) => {
@@ -77,7 +81,25 @@ pub fn prepare(
             }
         }
     }
+    sync(dir, &wanted)?;
     Ok(missing)
+}
+
+/// Makes the files under `dir` exactly `wanted`, leaving alone those already right.
+fn sync(dir: &Path, wanted: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+    for entry in crate::tree::entries(dir) {
+        if !wanted.contains_key(&entry.path) {
+            std::fs::remove_file(&entry.absolute)
+                .with_context(|| format!("cannot remove `{}`", entry.absolute.display()))?;
+        }
+    }
+    for (path, bytes) in wanted {
+        let same = std::fs::read(dir.join(path)).is_ok_and(|old| old == *bytes);
+        if !same {
+            write_file(dir, path, bytes)?;
+        }
+    }
+    Ok(())
 }
 
 /// Every regular file under a learner's `src/` (symlinks are not followed), when it has a

@@ -36,7 +36,8 @@ pub fn ready(root: &Path) -> Result<()> {
     }
 }
 
-/// The first line `tool --version` prints, run in the course; `None` when it does not run.
+/// The first line `tool --version` prints, run in the course so that a `rust-toolchain.toml`
+/// there picks the tool; `None` when it does not run. `RUSTC` or `CARGO` names another tool.
 pub fn describe(tool: &str, root: &Path) -> Option<String> {
     let mut cmd =
         Command::new(std::env::var_os(tool.to_uppercase()).unwrap_or_else(|| tool.into()));
@@ -61,8 +62,7 @@ pub fn check(root: &Path) -> Result<(), String> {
     let Some(needed) = required(root) else {
         return Ok(());
     };
-    let rustc = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()));
-    let Some(found) = version_of(rustc, root) else {
+    let Some(found) = describe("rustc", root).map(|d| version_in(&d)) else {
         return Err(format!(
             "Rust is not installed here (no `rustc` on PATH): {INSTALL}"
         ));
@@ -78,27 +78,14 @@ pub fn check(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The version a tool reports with `--version` (`rustc 1.89.0 (29483883e 2025-08-04)`), run
-/// in the course so a `rust-toolchain.toml` there picks it; `None` when it does not run.
-fn version_of(mut tool: Command, root: &Path) -> Option<Version> {
-    tool.arg("--version").current_dir(root);
-    let limits = Limits {
-        timeout: Some(Duration::from_secs(60)),
-        output_cap: 4096,
-        ..Limits::default()
-    };
-    let out = process::run(tool, &limits).ok()?;
-    if out.exit != Exit::Code(0) {
-        return None;
-    }
-    let text = out.stdout.text();
-    // A tool that runs but says something else is taken as new enough: the build will tell.
-    Some(
-        text.split_whitespace()
-            .nth(1)
-            .and_then(parse)
-            .unwrap_or((u64::MAX, 0, 0)),
-    )
+/// The version in what `describe` says (`rustc 1.89.0 (29483883e 2025-08-04)`); a tool that
+/// runs but says something else is taken as new enough: the build will tell.
+fn version_in(description: &str) -> Version {
+    description
+        .split_whitespace()
+        .nth(1)
+        .and_then(parse)
+        .unwrap_or((u64::MAX, 0, 0))
 }
 
 /// The workspace's `rust-version`, if it declares one.

@@ -229,7 +229,14 @@ impl Drop for Tmux {
 /// which must install it, and is skipped elsewhere with a notice written straight to the
 /// terminal: libtest captures `eprintln!` of a passing test, and a silent skip reads as a pass.
 pub fn has_tool(tool: &str) -> bool {
-    if Command::new(tool).arg("-V").output().is_ok() {
+    let found = Command::new(tool).arg("-V").output().is_ok();
+    needed(found, tool, &format!("apt-get install {tool}"))
+}
+
+/// `found`, or (a skip outside CI, a failure under CI) false with a notice naming `what` and how
+/// to get it.
+pub fn needed(found: bool, what: &str, install: &str) -> bool {
+    if found {
         return true;
     }
     // libtest names each test's thread after the test.
@@ -237,9 +244,9 @@ pub fn has_tool(tool: &str) -> bool {
     let test = thread.name().unwrap_or("a test");
     assert!(
         std::env::var_os("CI").is_none(),
-        "CI must install {tool} for `{test}` (apt-get install {tool})"
+        "CI must install {what} for `{test}` ({install})"
     );
-    let notice = format!("\nSKIPPED `{test}`: {tool} is not installed (apt-get install {tool})\n");
+    let notice = format!("\nSKIPPED `{test}`: {what} is not installed ({install})\n");
     let _ = std::io::Write::write_all(&mut std::io::stderr(), notice.as_bytes());
     false
 }

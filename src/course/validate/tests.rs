@@ -221,7 +221,8 @@ fn an_unknown_field_with_no_near_name_lists_the_fields() {
         errors(&text),
         [
             "info.toml:8:1: unknown field `colour`; the fields of an `[[exercises]]` entry are \
-             `name`, `day`, `title`, `topics`, `hints`, `timeout_secs`, `starter_may_pass`, `serve`"
+             `name`, `day`, `title`, `topics`, `hints`, `timeout_secs`, `starter_may_pass`, `serve`, \
+             `database`"
         ]
     );
 }
@@ -244,5 +245,24 @@ fn content_problems_come_with_shape_problems_and_a_newer_format_alone() {
             "info.toml:1:18: format_version 2 is not supported (this backlings reads 1); this \
           course needs a newer backlings: update it (`cargo install --path .` in a newer checkout)"
         ]
+    );
+}
+
+#[test]
+fn a_day_asks_for_postgres_or_for_no_database_server() {
+    let text = format!("{HEAD}{}database = \"postgres\"\n", entry("a", 1));
+    let course = parse(&text).expect("valid course");
+    assert_eq!(
+        course.exercises[0].database,
+        Some(crate::course::Database::Postgres)
+    );
+    let text = format!("{HEAD}{}database = \"mysql\"\n", entry("a", 1));
+    let errors = errors(&text);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains(
+            "has `database = \"mysql\"`; the one database backlings provides is \"postgres\""
+        ),
+        "{errors:?}"
     );
 }
