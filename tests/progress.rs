@@ -37,6 +37,8 @@ struct Day {
     tests_total: Option<usize>,
     hints_shown: usize,
     hints_total: usize,
+    /// `"postgres"` for a day on PostgreSQL.
+    database: Option<String>,
 }
 
 fn list(course: &Course) -> List {

@@ -64,20 +64,32 @@ impl App {
     /// Remembers a run's score (and where it first failed, for `backlings open`); a full pass
     /// marks the day done.
     pub fn record(&mut self, exercise: &Exercise, verdict: &Verdict) -> Recorded {
+        let recorded = self.record_unsaved(exercise, verdict);
+        self.persist(exercise, verdict);
+        recorded
+    }
+
+    /// [`App::record`] in memory only: watch mode draws the verdict first, then calls
+    /// [`App::persist`] (saving waits for the disk, which a build has just filled with writes).
+    pub fn record_unsaved(&mut self, exercise: &Exercise, verdict: &Verdict) -> Recorded {
         let (passed, total) = verdict.score();
         let newly_done = self
             .progress
             .record_run(&exercise.name, passed, total, self.today);
-        self.save();
-        // Only a convenience for `open` (which falls back to the day's main file): a course
-        // that cannot be written is already reported by the progress save.
-        let _ = self.remember_failure(exercise, verdict);
         Recorded {
             all_passed: verdict.all_passed(),
             newly_done,
             course_done: self.progress.next_pending(&self.course).is_none(),
             is_current: self.current().name == exercise.name,
         }
+    }
+
+    /// Writes what [`App::record_unsaved`] recorded.
+    pub fn persist(&mut self, exercise: &Exercise, verdict: &Verdict) {
+        self.save();
+        // Only a convenience for `open` (which falls back to the day's main file): a course
+        // that cannot be written is already reported by the progress save.
+        let _ = self.remember_failure(exercise, verdict);
     }
 
     /// Moves to the next day not yet done, once the current one passes.

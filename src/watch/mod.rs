@@ -91,7 +91,12 @@ fn event_loop(watch: &mut Watch, rx: &Receiver<Event>) -> Result<()> {
         if redraw {
             screen::draw(watch)?;
             trace::event("drawn", "");
+            // The verdict is on screen; now the progress file (a save waits for the disk).
+            if watch.persist_shown() {
+                screen::draw(watch)?;
+            }
         }
     }
+    watch.persist_shown();
     Ok(())
 }

@@ -39,6 +39,8 @@ pub struct Watch {
     ran: HashMap<String, u64>,
     /// Other days whose inputs changed during a run, run once it ends.
     deferred: BTreeSet<usize>,
+    /// The run on screen, recorded in memory, until it is saved after drawing.
+    unpersisted: Option<(crate::course::Exercise, Verdict)>,
 }
 
 impl Watch {
@@ -61,6 +63,7 @@ impl Watch {
             editor: None,
             ran: HashMap::new(),
             deferred: BTreeSet::new(),
+            unpersisted: None,
         }
     }
 
@@ -100,6 +103,17 @@ impl Watch {
                 result,
             } => self.on_finished(generation, &name, result)?,
         })
+    }
+
+    /// Saves the run last shown, once it is on screen; true when that changed whether the
+    /// progress can be saved (the screen says so).
+    pub fn persist_shown(&mut self) -> bool {
+        let Some((exercise, verdict)) = self.unpersisted.take() else {
+            return false;
+        };
+        let before = self.app.unsaved().map(str::to_string);
+        self.app.persist(&exercise, &verdict);
+        self.app.unsaved() != before.as_deref()
     }
 
     pub(super) fn say(&mut self, notice: impl Into<String>) -> bool {
@@ -218,7 +232,8 @@ impl Watch {
         let index = self.app.course.index_of(name).unwrap_or(self.shown);
         let exercise = self.app.course.exercises[index].clone();
         self.app.progress.welcomed = true;
-        let recorded = self.app.record(&exercise, &verdict);
+        let recorded = self.app.record_unsaved(&exercise, &verdict);
+        self.unpersisted = Some((exercise.clone(), verdict.clone()));
         if recorded.course_done && recorded.newly_done {
             self.notice = Some(messages::all_done(&self.app.course));
         } else if recorded.newly_done {
