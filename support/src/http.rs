@@ -8,8 +8,10 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+#[cfg(feature = "json")]
 use serde_json::Value;
 
+#[cfg(feature = "json")]
 use crate::json_diff::{json_diff, json_subset_diff};
 use crate::render::Transcript;
 
@@ -78,6 +80,7 @@ impl Request {
     }
 
     /// A JSON body, with `Content-Type: application/json`.
+    #[cfg(feature = "json")]
     pub fn json(self, value: &Value) -> Request {
         self.header("Content-Type", "application/json")
             .body(value.to_string())
@@ -405,6 +408,7 @@ impl Reply {
     }
 
     /// The body parsed as JSON; fails the test if it is not JSON.
+    #[cfg(feature = "json")]
     #[track_caller]
     pub fn json(&self) -> Value {
         match serde_json::from_slice(&self.body) {
@@ -478,6 +482,7 @@ impl Reply {
     }
 
     /// The body is JSON equal to `expected`; a difference is listed place by place.
+    #[cfg(feature = "json")]
     #[track_caller]
     pub fn expect_json(&self, expected: Value) -> &Reply {
         let actual = self.json();
@@ -490,6 +495,7 @@ impl Reply {
 
     /// The body is JSON that has at least what `expected` has: objects may carry more keys
     /// (ids, timestamps) at any depth; arrays compare in full.
+    #[cfg(feature = "json")]
     #[track_caller]
     pub fn expect_json_includes(&self, expected: Value) -> &Reply {
         let actual = self.json();
@@ -501,6 +507,7 @@ impl Reply {
     }
 }
 
+#[cfg(feature = "json")]
 fn difference(what: &str, lines: &[String]) -> String {
     let mut message = format!("the body {what}:");
     for line in lines {

@@ -25,10 +25,10 @@
 //!   per request, `Connection: close`). Blocking is deliberate: the server is another process,
 //!   so a test needs no async runtime, and the bytes on the wire are exactly the ones the
 //!   transcript shows.
-//! - A failed expectation ([`Reply::expect_status`], [`Reply::expect_json`], ...) panics with
-//!   the exchange: each request as an equivalent `curl` command line, the response's status,
-//!   headers and body (capped), a readable JSON difference where both sides are JSON, and the
-//!   server's last output lines.
+//! - A failed expectation ([`Reply::expect_status`], [`Reply::expect_header`], ...) panics
+//!   with the exchange: each request as an equivalent `curl` command line, the response's
+//!   status, headers and body (capped), and the server's last output lines. With the `json`
+//!   feature, `Reply::expect_json` lists a JSON difference place by place.
 //! - A response that does not end (server-sent events) is read as it arrives with
 //!   [`Server::open`] and [`Streaming::read_until`].
 //! - Raw TCP servers get [`Conn`]: bytes sent and received, escaped, in the same transcript.
@@ -44,6 +44,7 @@
 mod conn;
 mod escape;
 mod http;
+#[cfg(feature = "json")]
 mod json_diff;
 #[cfg(feature = "postgres")]
 mod pg;
@@ -57,6 +58,7 @@ mod stub;
 pub use conn::Conn;
 pub use escape::escape_bytes;
 pub use http::{Reply, Request};
+#[cfg(feature = "json")]
 pub use json_diff::json_diff;
 #[cfg(feature = "postgres")]
 pub use pg::{DATABASE_PREFIX, TestDatabase, with_database};

@@ -5,6 +5,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+#[cfg(feature = "json")]
 use serde_json::json;
 
 use super::{Binary, Launch, Server};
@@ -171,6 +172,7 @@ fn a_failed_expectation_shows_the_exchange_as_curl_and_the_server_output() {
     assert!(message.contains(&format!("$ curl -i http://127.0.0.1:{port}/again\n")));
 }
 
+#[cfg(feature = "json")]
 #[test]
 fn a_json_mismatch_is_listed_place_by_place() {
     let server = fixture("http").start();
