@@ -169,7 +169,7 @@ fn count_units(metadata: &Metadata, roots: &[&str]) -> usize {
 
 /// Builds the tests of `packages` in the workspace at `root` in one cargo invocation.
 pub fn build_tests(root: &Path, packages: &[&str], options: &BuildOptions) -> Result<Build> {
-    super::toolchain::ready(root)?;
+    super::toolchain::check_ahead(root);
     let mut cmd = cargo_command();
     let format = if options.color {
         "json-diagnostic-rendered-ansi"
@@ -208,8 +208,9 @@ pub fn build_tests(root: &Path, packages: &[&str], options: &BuildOptions) -> Re
             absorb(&mut build, line, on_artifact.as_deref());
         })),
     };
-    let outcome =
-        process::run(cmd, &limits).map_err(|e| super::toolchain::start_failed("cargo", e))?;
+    let outcome = process::run(cmd, &limits);
+    super::toolchain::ready(root)?;
+    let outcome = outcome.map_err(|e| super::toolchain::start_failed("cargo", e))?;
     let mut build = std::mem::take(&mut *collected.lock().unwrap_or_else(|e| e.into_inner()));
     build.exit = Some(outcome.exit);
     build.stderr = outcome.stderr.text();

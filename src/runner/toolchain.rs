@@ -1,6 +1,7 @@
 //! The Rust toolchain the course is built with: there at all, and as new as the course's
-//! `rust-version`. Checked before the first build, so a missing or old toolchain is one line
-//! saying what to install, never a dump of cargo's errors about a manifest it cannot read.
+//! `rust-version`. Checked once, before the first build's outcome is read (alongside that
+//! build, or before it), so a missing or old toolchain is one line saying what to install,
+//! never a dump of cargo's errors about a manifest it cannot read.
 
 use std::path::Path;
 use std::process::Command;
@@ -25,15 +26,30 @@ pub fn start_failed(tool: &str, error: std::io::Error) -> anyhow::Error {
     anyhow::Error::new(error).context(format!("cannot start `{tool}`"))
 }
 
+/// The outcome of the one check a process makes.
+static CHECKED: OnceLock<Result<(), String>> = OnceLock::new();
+
 /// Checks once per process, before the first build, that `rustc` is at least the
 /// `rust-version` of the workspace at `root` (`[workspace.package]` of its `Cargo.toml`), when
 /// it declares one. (A missing `cargo` shows when it is started: see [`start_failed`].)
 pub fn ready(root: &Path) -> Result<()> {
-    static CHECKED: OnceLock<Result<(), String>> = OnceLock::new();
     match CHECKED.get_or_init(|| check(root)) {
         Ok(()) => Ok(()),
         Err(why) => bail!("{why}"),
     }
+}
+
+/// Starts [`ready`]'s check on a thread of its own, so that `rustc --version` (some 25 ms
+/// through rustup) overlaps the cargo run it guards; the caller asks [`ready`] before it reads
+/// that run's outcome, and an old toolchain still wins over whatever cargo said.
+pub fn check_ahead(root: &Path) {
+    if CHECKED.get().is_some() {
+        return;
+    }
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        CHECKED.get_or_init(|| check(&root));
+    });
 }
 
 /// The first line `tool --version` prints, run in the course so that a `rust-toolchain.toml`
