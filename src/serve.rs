@@ -83,11 +83,10 @@ impl Session<'_> {
                 d.saturating_duration_since(Instant::now()).min(TICK)
             });
             match rx.recv_timeout(wait) {
-                Ok(Event::Changed(path)) => {
-                    if files::exercise_of(&dir, &path).as_deref()
-                        == Some(&self.target.exercise.name)
-                    {
-                        debounce.touch(self.target.exercise.name.clone(), Instant::now());
+                Ok(Event::Changed { path, saved }) => {
+                    let day = &self.target.exercise.name;
+                    if files::exercise_of(&dir, &path).as_ref() == Some(day) {
+                        debounce.record(day.clone(), Instant::now(), saved);
                     }
                 }
                 Ok(Event::WatchError(e)) => say(&format!("file watcher: {e}")),

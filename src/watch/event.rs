@@ -7,8 +7,12 @@ use crossterm::event::KeyEvent;
 use crate::runner::Verdict;
 
 pub enum Event {
-    /// A file under `exercises/` was written, created, renamed or removed.
-    Changed(PathBuf),
+    /// A file under `exercises/` was written, created, renamed or removed; `saved` when it was
+    /// closed by its writer or renamed into place (a save is complete).
+    Changed {
+        path: PathBuf,
+        saved: bool,
+    },
     /// The file watcher reported a problem.
     WatchError(String),
     Key(KeyEvent),

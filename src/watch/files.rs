@@ -6,6 +6,7 @@ use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{Config, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::event::Event;
@@ -78,6 +79,31 @@ impl FileWatch {
     }
 }
 
+/// What watch mode makes of a file system event: a change per path, except that a file closed
+/// after writing, or renamed into place (the last path of a rename), is a complete save. Reads
+/// and opens are nothing.
+fn events_of(event: notify::Event) -> Vec<Event> {
+    let closed = matches!(
+        event.kind,
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+    );
+    if matches!(event.kind, EventKind::Access(_)) && !closed {
+        return Vec::new();
+    }
+    let renamed = matches!(
+        event.kind,
+        EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+    );
+    let last = event.paths.len().saturating_sub(1);
+    let events = event.paths.into_iter().enumerate();
+    events
+        .map(|(i, path)| Event::Changed {
+            path,
+            saved: closed || (renamed && i == last),
+        })
+        .collect()
+}
+
 /// A watcher on `root` (not recursive) and, when it exists, `exercises` (recursive).
 fn new_watcher(
     root: &Path,
@@ -86,12 +112,11 @@ fn new_watcher(
     tx: Sender<Event>,
 ) -> Result<Box<dyn Watcher + Send>> {
     let handler = move |result: notify::Result<notify::Event>| match result {
-        Ok(event) if !matches!(event.kind, EventKind::Access(_)) => {
-            for path in event.paths {
-                let _ = tx.send(Event::Changed(path));
+        Ok(event) => {
+            for event in events_of(event) {
+                let _ = tx.send(event);
             }
         }
-        Ok(_) => {}
         Err(e) => {
             let _ = tx.send(Event::WatchError(e.to_string()));
         }
@@ -223,6 +248,46 @@ pub fn exercises_dir(root: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn kinds(events: Vec<Event>) -> Vec<(&'static str, PathBuf)> {
+        let kind = |event| match event {
+            Event::Changed { path, saved: false } => ("changed", path),
+            Event::Changed { path, saved: true } => ("saved", path),
+            _ => unreachable!(),
+        };
+        events.into_iter().map(kind).collect()
+    }
+
+    #[test]
+    fn a_closed_or_renamed_in_file_is_a_save_and_reads_are_nothing() {
+        let event = |kind, paths: &[&str]| {
+            let mut event = notify::Event::new(kind);
+            event.paths = paths.iter().map(PathBuf::from).collect();
+            kinds(events_of(event))
+        };
+        let write = EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Any));
+        assert_eq!(event(write, &["a.rs"]), [("changed", "a.rs".into())]);
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        assert_eq!(event(closed, &["a.rs"]), [("saved", "a.rs".into())]);
+        let renamed = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
+        assert_eq!(
+            event(renamed, &["a.rs~", "a.rs"]),
+            [("changed", "a.rs~".into()), ("saved", "a.rs".into())]
+        );
+        let moved_in = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+        assert_eq!(event(moved_in, &["a.rs"]), [("saved", "a.rs".into())]);
+        let moved_out = EventKind::Modify(ModifyKind::Name(RenameMode::From));
+        assert_eq!(event(moved_out, &["a.rs"]), [("changed", "a.rs".into())]);
+        let created = EventKind::Create(notify::event::CreateKind::File);
+        assert_eq!(event(created, &["a.rs"]), [("changed", "a.rs".into())]);
+        for read in [
+            AccessKind::Open(AccessMode::Any),
+            AccessKind::Close(AccessMode::Read),
+            AccessKind::Read,
+        ] {
+            assert_eq!(event(EventKind::Access(read), &["a.rs"]), []);
+        }
+    }
 
     #[test]
     fn only_what_the_build_reads_changes_the_digest() {

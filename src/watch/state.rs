@@ -70,7 +70,7 @@ impl Watch {
     /// Handles one event; true when the screen changed and must be redrawn.
     pub fn handle(&mut self, event: Event) -> Result<bool> {
         Ok(match event {
-            Event::Changed(path) => self.on_changed(&path),
+            Event::Changed { path, saved } => self.on_changed(&path, saved),
             Event::WatchError(e) => self.say(format!("file watcher: {e}")),
             Event::Key(key) => self.on_key(key)?,
             Event::Resize => true,
@@ -121,9 +121,10 @@ impl Watch {
         true
     }
 
-    /// A path changed: an exercise's file opens the debounce window (nothing to draw yet);
+    /// A path changed: an exercise's file opens the debounce window (nothing to draw yet), a
+    /// short one when the file was `saved` (closed by its writer, or renamed into place);
     /// `exercises/` itself coming or going gets a notice. Anything else is ignored.
-    fn on_changed(&mut self, path: &Path) -> bool {
+    fn on_changed(&mut self, path: &Path, saved: bool) -> bool {
         let dir = files::exercises_dir(&self.app.course.root);
         if path == dir {
             self.on_exercises_dir_changed();
@@ -131,7 +132,7 @@ impl Watch {
         }
         if let Some(name) = files::exercise_of(&dir, path) {
             trace::event("file-event", &name);
-            self.debounce.touch(name, Instant::now());
+            self.debounce.record(name, Instant::now(), saved);
         }
         false
     }
