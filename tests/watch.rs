@@ -378,6 +378,38 @@ fn test_process_running(course: &Course) -> bool {
 }
 
 #[test]
+fn a_days_first_build_reports_the_crates_it_builds_and_a_rebuild_does_not() {
+    let Some(s) = Session::start(Course::fixture("mini"), &[]) else {
+        return;
+    };
+    s.wait_text("day01_pass: 2/2 tests passing");
+    let log = s.log();
+    let reported: Vec<&str> = log
+        .lines()
+        .filter(|line| line.split_whitespace().nth(1) == Some("build-progress"))
+        .collect();
+    assert!(
+        reported.iter().any(|line| line.ends_with(" day01_pass")),
+        "the day's own crate is reported:\n{log}"
+    );
+    let before = reported.len();
+    s.course.write(
+        "exercises/day01_pass/src/lib.rs",
+        &format!(
+            "{}\n// saved\n",
+            s.course.read("exercises/day01_pass/src/lib.rs")
+        ),
+    );
+    s.wait_for("the second verdict", |_| s.traced("verdict") >= 2);
+    assert_eq!(
+        s.traced("build-progress"),
+        before,
+        "an incremental build reports nothing:\n{}",
+        s.log()
+    );
+}
+
+#[test]
 fn a_burst_of_200_saves_ends_in_one_verdict_for_the_last_files() {
     let Some(s) = Session::start(Course::fixture("mini"), &[&["go", "3"]]) else {
         return;

@@ -27,7 +27,8 @@ pub fn run(day: Option<&str>, json: bool) -> Result<ExitCode> {
         color: palette::enabled() && !json,
         on_progress: Some(Arc::new(move |built, total, name: &str| {
             shown.set_message(format!(
-                "building {day}'s libraries for the first time: {built}/{total} crates ({name})"
+                "building {day}'s libraries for the first time: {} ({name})",
+                crate::ui::text::crates_built(built, total)
             ));
         })),
         ..RunOptions::default()

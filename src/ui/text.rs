@@ -15,9 +15,24 @@ pub fn backticked(names: &[impl AsRef<str>]) -> String {
     quoted.join(", ")
 }
 
+/// `12/87 crates`, or `12 crates` while the total is not known (0).
+pub fn crates_built(built: usize, total: usize) -> String {
+    match total {
+        0 => plural(built, "crate", "crates"),
+        _ => format!("{built}/{total} crates"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crates_built_shows_the_total_once_known() {
+        assert_eq!(crates_built(12, 87), "12/87 crates");
+        assert_eq!(crates_built(1, 0), "1 crate");
+        assert_eq!(crates_built(12, 0), "12 crates");
+    }
 
     #[test]
     fn counts_and_names() {

@@ -164,7 +164,8 @@ fn footer(watch: &Watch, width: usize, height: usize) -> Vec<String> {
 fn status(watch: &Watch, width: usize) -> String {
     if let (true, Some((built, total, name))) = (watch.jobs.is_running(), &watch.building) {
         let building = format!(
-            "Building the day's libraries for the first time: {built}/{total} crates ({name})..."
+            "Building the day's libraries for the first time: {} ({name})...",
+            crate::ui::text::crates_built(*built, *total)
         );
         return palette::warn(&fit::cut(&building, width)).to_string();
     }

@@ -86,6 +86,7 @@ impl Watch {
                 name,
             } => {
                 if self.jobs.is_current(generation) {
+                    trace::event("build-progress", &format!("{built}/{total} {name}"));
                     self.building = Some((built, total, name));
                 }
                 self.jobs.build_progress(generation)
