@@ -7,8 +7,10 @@ median of the per-round ratios: on a shared machine, blocks timed one after the 
 Usage: python3 bench/bench.py [--only P1,P2,...] [--edits N] [--rounds N] [--submissions N] [--cold]
                               [--pair DIR]
 
-  P1  save-to-verdict in watch mode (file write -> verdict drawn) vs `cargo test -p DAY`, per
-      round on two warm copies of the course
+  P1  save-to-verdict in watch mode (file write -> verdict drawn) vs `cargo test --no-fail-fast
+      -p DAY`, per round on two warm copies of the course. `--no-fail-fast` because a verdict
+      counts every test: plain `cargo test` stops at the first test binary that fails, and a
+      day as shipped fails, so it would skip the rest of the work
   P2  file write -> run start in watch mode
   P3  `backlings grade` of every day vs `cargo test --workspace --no-run` + running the tests
   P4  (only with --cold or --only P4) `init --warm` to first verdict vs `cargo test --workspace
@@ -16,8 +18,8 @@ Usage: python3 bench/bench.py [--only P1,P2,...] [--edits N] [--rounds N] [--sub
       frame to day 5's dependencies built in the background, vs building days 1-5 by hand
   P5  idle watch for 30 s: CPU time used and resident memory
   P6  a generated 300-day course: `list` and watch start-up (spawn -> first frame)
-  P7  a fresh course: `init`, then `backlings` to day 1's verdict on screen, vs `cargo test -p
-      day01_hello_tcp`, each round from an empty target directory
+  P7  a fresh course: `init`, then `backlings` to day 1's verdict on screen, vs `cargo test
+      --no-fail-fast -p day01_hello_tcp`, each round from an empty target directory
   P8  grading a class: `backlings grade` of N submissions in a row with one shared target
       directory, vs `cargo build --tests --workspace` + `cargo test --workspace` in one working
       copy that takes each submission's changed days (cargo rebuilds only those)
@@ -356,7 +358,7 @@ def p1_p2(binary, a, b, edits, table):
             edit(lib_a, 0)
             watch.drawn_after(t0, day=day)
             edit(lib_b, 0)
-            run(["cargo", "test", "-q", "-p", day], cwd=b)
+            run(["cargo", "test", "-q", "--no-fail-fast", "-p", day], cwd=b)
 
             def on_watch(n):
                 t0 = now_us()
@@ -367,7 +369,7 @@ def p1_p2(binary, a, b, edits, table):
 
             def on_cargo(n):
                 edit(lib_b, n)
-                return run(["cargo", "test", "-q", "-p", day], cwd=b)[0]
+                return run(["cargo", "test", "-q", "--no-fail-fast", "-p", day], cwd=b)[0]
 
             timed, raw = interleaved(edits, on_watch, on_cargo, start=1)
             to_verdict = [v for v, _ in timed]
@@ -378,7 +380,7 @@ def p1_p2(binary, a, b, edits, table):
                     f.write(original)
             watch.drawn_after(t0, day=day)
             add(table, Row(f"P1 save to verdict on screen, {label} ({day})", to_verdict,
-                           "<= 1.05x", raw, f"`cargo test -p {day}`",
+                           "<= 1.05x", raw, f"`cargo test --no-fail-fast -p {day}`",
                            [v / r for v, r in zip(to_verdict, raw)]))
             add(table, Row(f"P2 file write to run start, {label}", to_start, "<= 0.060 s"))
     finally:
@@ -522,12 +524,12 @@ def p7(binary, rounds, table):
 
         def on_cargo(n):
             shutil.rmtree(os.path.join(plain, "target"), ignore_errors=True)
-            return run(["cargo", "test", "-q", "-p", FIRST_DAY], cwd=plain)[0]
+            return run(["cargo", "test", "-q", "--no-fail-fast", "-p", FIRST_DAY], cwd=plain)[0]
 
         note(f"P7: {rounds} rounds of a fresh course to day 1's verdict, and of cargo from nothing ...")
         timed, raw = interleaved(rounds, on_backlings, on_cargo)
         add(table, Row("P7 fresh course: `init` + `backlings` to day 1's verdict", timed,
-                       "<= 1.2x, < 5 s", raw, f"`cargo test -p {FIRST_DAY}`, empty target directory",
+                       "<= 1.2x, < 5 s", raw, f"`cargo test --no-fail-fast -p {FIRST_DAY}`, empty target directory",
                        [t / r for t, r in zip(timed, raw)]))
         add(table, Row("P7 of which `init`", inits, ""))
 
