@@ -197,8 +197,10 @@ fn bar(watch: &Watch) -> String {
         let (done, total) = warming.crates;
         bar.push_str(
             &palette::dim(&format!(
-                "  · warming up `{}` ({} to go): {done}/{total} crates",
-                warming.day, warming.days_left
+                "  · warming up `{}` ({} to go): {}",
+                warming.day,
+                warming.days_left,
+                crate::ui::text::crates_built(done, total)
             ))
             .to_string(),
         );
