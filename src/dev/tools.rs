@@ -11,6 +11,7 @@ use anyhow::{Result, bail};
 use super::Problem;
 use crate::runner::cargo::{cargo_command, cargo_failure};
 use crate::runner::cargo_json::{CompilerMessage, Message};
+use crate::runner::libtest::{self, Reported};
 use crate::runner::process::{self, Exit, Limits, Outcome};
 
 /// Formatting is quick; linting builds (in check mode) whatever is not yet built.
@@ -102,11 +103,9 @@ pub fn support_tests(root: &Path, env: &[(String, String)]) -> Result<Vec<Proble
     let stdout = outcome.stdout.text();
     let failed: Vec<&str> = stdout
         .lines()
-        .filter(|l| l.starts_with("test ") && l.ends_with("FAILED"))
-        .map(|l| {
-            l.trim_start_matches("test ")
-                .trim_end_matches(" ... FAILED")
-        })
+        .filter_map(libtest::result_line)
+        .filter(|(_, reported)| *reported == Reported::Failed)
+        .map(|(name, _)| name)
         .collect();
     let what = if failed.is_empty() {
         cargo_failure(&outcome.stderr.text())

@@ -68,7 +68,7 @@ fn limits(options: &ExecOptions, arrivals: Arrivals) -> Limits {
         output_cap: options.output_cap,
         cancel: options.cancel.clone(),
         on_stdout_line: Some(Arc::new(move |line: &str| {
-            if let Some((name, _)) = result_line(line) {
+            if let Some((name, _)) = libtest::result_line(line) {
                 let mut arrivals = arrivals.lock().unwrap_or_else(|e| e.into_inner());
                 arrivals.insert(name.to_string(), started.elapsed());
             }
@@ -137,7 +137,7 @@ fn parse(stdout: &str) -> Parsed {
             .and_then(|n| n.parse().ok())
         {
             parsed.announced.get_or_insert(n);
-        } else if let Some((name, reported)) = result_line(line) {
+        } else if let Some((name, reported)) = libtest::result_line(line) {
             if reported == Reported::Failed {
                 parsed.failed.push(name.to_string());
             }
@@ -149,18 +149,6 @@ fn parse(stdout: &str) -> Parsed {
         }
     }
     parsed
-}
-
-/// `test NAME ... ok` (or `FAILED`, `ignored`, `ignored, REASON`) into its parts.
-fn result_line(line: &str) -> Option<(&str, Reported)> {
-    let (name, verdict) = line.strip_prefix("test ")?.rsplit_once(" ... ")?;
-    let reported = match verdict {
-        "ok" => Reported::Ok,
-        "FAILED" => Reported::Failed,
-        v if v == "ignored" || v.starts_with("ignored, ") => Reported::Ignored,
-        _ => return None,
-    };
-    Some((name, reported))
 }
 
 /// The verdict of one reported test; a failure carries its own captured section.
@@ -299,21 +287,5 @@ test result: FAILED. 1 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; 
         assert_eq!(parsed.announced, Some(3));
         assert_eq!(parsed.results, [("a".to_string(), Reported::Ok)]);
         assert!(!parsed.summary);
-    }
-
-    #[test]
-    fn result_lines_and_nothing_else() {
-        for (line, expected) in [
-            ("test a ... ok", Some(("a", Reported::Ok))),
-            ("test m::b ... FAILED", Some(("m::b", Reported::Failed))),
-            ("test c ... ignored", Some(("c", Reported::Ignored))),
-            ("test c ... ignored, slow", Some(("c", Reported::Ignored))),
-            ("test d ... ", None),
-            ("test d ... okay", None),
-            ("test result: ok. 1 passed", None),
-            ("running 1 test", None),
-        ] {
-            assert_eq!(result_line(line), expected, "{line}");
-        }
     }
 }

@@ -49,6 +49,18 @@ pub fn parse_list(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// `test NAME ... ok` (or `FAILED`, `ignored`, `ignored, REASON`) into its parts.
+pub fn result_line(line: &str) -> Option<(&str, Reported)> {
+    let (name, verdict) = line.strip_prefix("test ")?.rsplit_once(" ... ")?;
+    let reported = match verdict {
+        "ok" => Reported::Ok,
+        "FAILED" => Reported::Failed,
+        v if v == "ignored" || v.starts_with("ignored, ") => Reported::Ignored,
+        _ => return None,
+    };
+    Some((name, reported))
+}
+
 /// Parses the stdout of a test binary asked to run exactly `name`.
 pub fn parse_single(stdout: &str, name: &str) -> SingleRun {
     let captured = captured_section(stdout, name).unwrap_or_default();

@@ -29,7 +29,7 @@ pub fn start_failed(tool: &str, error: std::io::Error) -> anyhow::Error {
 /// The outcome of the one check a process makes.
 static CHECKED: OnceLock<Result<(), String>> = OnceLock::new();
 
-/// Checks once per process, before the first build, that `rustc` is at least the
+/// Checks once per process (or waits for [`check_ahead`]'s check) that `rustc` is at least the
 /// `rust-version` of the workspace at `root` (`[workspace.package]` of its `Cargo.toml`), when
 /// it declares one. (A missing `cargo` shows when it is started: see [`start_failed`].)
 pub fn ready(root: &Path) -> Result<()> {

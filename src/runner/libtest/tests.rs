@@ -139,3 +139,19 @@ fn a_status_line_split_by_raw_output_still_fails_by_the_summary() {
     let stdout = "test t ... junk without newline FAILED\n\ntest result: FAILED. 0 passed; 1 failed; 0 ignored\n";
     assert_eq!(parse_single(stdout, "t").reported, Reported::Failed);
 }
+
+#[test]
+fn result_lines_and_nothing_else() {
+    for (line, expected) in [
+        ("test a ... ok", Some(("a", Reported::Ok))),
+        ("test m::b ... FAILED", Some(("m::b", Reported::Failed))),
+        ("test c ... ignored", Some(("c", Reported::Ignored))),
+        ("test c ... ignored, slow", Some(("c", Reported::Ignored))),
+        ("test d ... ", None),
+        ("test d ... okay", None),
+        ("test result: ok. 1 passed", None),
+        ("running 1 test", None),
+    ] {
+        assert_eq!(result_line(line), expected, "{line}");
+    }
+}
